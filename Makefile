@@ -1,0 +1,39 @@
+# Marsad: every target bootstraps .venv on a fresh machine (python3, pip, make, git).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+GOLD ?= ../shared/eval/gsr_dev
+
+.PHONY: run test bench eval golden lint clean
+
+$(STAMP): pyproject.toml requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## run: code the bundled sample articles and print a readable summary
+run: $(STAMP)
+	$(BIN)/marsad demo
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## bench: speed and memory on the bundled samples (and the SaudiNewsNet corpus if present), accuracy on the dev gold
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py
+	@if [ -d "$(GOLD)" ]; then $(BIN)/marsad eval $(GOLD); else echo "no gold at $(GOLD): accuracy skipped"; fi
+
+## eval: accuracy on the dev gold standard
+eval: $(STAMP)
+	$(BIN)/marsad eval $(GOLD)
+
+## golden: regenerate the golden files of the sample articles (review the diff!)
+golden: $(STAMP)
+	$(BIN)/python tests/golden/regenerate.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

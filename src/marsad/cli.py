@@ -1,0 +1,192 @@
+"""The `marsad` command: one thin function per subcommand over the Python API.
+
+Exit codes: 0 all records coded, 1 some records failed (each reported on stderr with its
+location and reason), 2 usage error or unreadable input file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from marsad import __version__
+from marsad.errors import MarsadError
+from marsad.io.readers import BadRecord, read_path
+from marsad.model import Event
+
+EXIT_OK, EXIT_RECORD_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _report(bad: BadRecord) -> None:
+    rid = f" (id {bad.record_id})" if bad.record_id else ""
+    print(f"marsad: skipped {bad.where}{rid}: {bad.reason}", file=sys.stderr)
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    if path is None or path == "-":
+        yield sys.stdout
+    else:
+        with open(path, "w", encoding="utf-8") as handle:
+            yield handle
+
+
+def _check_paths(paths: Sequence[str]) -> str | None:
+    for path in paths:
+        if path != "-" and not Path(path).is_file():
+            return f"marsad: cannot read {path}: no such file"
+    return None
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    """Code articles to JSONL events."""
+    from marsad.pipeline import code_text
+
+    paths = args.paths or ["-"]
+    problem = _check_paths(paths)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    failed = 0
+    with _output(args.out) as out:
+        for path in paths:
+            for item in read_path(path):
+                if isinstance(item, BadRecord):
+                    _report(item)
+                    failed += 1
+                    continue
+                for event in code_text(item.text, article_id=item.id):
+                    out.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+    return EXIT_RECORD_FAILED if failed else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the coder on a GSR-format gold directory."""
+    from marsad.evaluate import evaluate_dir
+    from marsad.pipeline import code_text
+
+    result = evaluate_dir(Path(args.directory), lambda text: code_text(text))
+    if args.errors:
+        Path(args.errors).write_text(
+            json.dumps({"mistakes": result["mistakes"], "actor_errors": result["actor_errors"]}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+    summary = {"detection": result["detection"], "actors": result["actors"]}
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{'type':<10} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>5}")
+    for etype, c in summary["detection"].items():
+        print(f"{etype:<10} {c['precision']:>6.3f} {c['recall']:>6.3f} {c['f1']:>6.3f} "
+              f"{c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {c['tn']:>5}")  # fmt: skip
+    print(f"\n{'actors':<10} {'n':>4} {'coverage':>9} {'country':>8} {'role':>6}")
+    for etype, a in summary["actors"].items():
+        print(f"{etype:<10} {a['sentences']:>4} {a['actor_coverage']:>9.3f} "
+              f"{a['source_country_accuracy']:>8.3f} {a['source_role_accuracy']:>6.3f}")  # fmt: skip
+    return EXIT_OK
+
+
+def samples_dir() -> Path:
+    """The bundled sample articles (our own writing) used by `make run` and the tests."""
+    return Path(str(resources.files("marsad") / "samples"))
+
+
+def _summary_line(event: Event) -> str:
+    src = event.source
+    who = f"{src.text} [{src.name_en or '?'}|{src.country or '-'}|{src.role or '-'}]" if src else "—"
+    flags = "".join(f" ({f})" for f, on in (("negated", event.negated), ("hypothetical", event.hypothetical)) if on)
+    return f"  {event.event_type:<9} {event.mode or '':<14} «{event.evidence.trigger}» by {who}{flags}"
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Code the bundled sample articles and print a readable summary."""
+    from marsad.pipeline import code_text
+
+    directory = Path(args.directory) if args.directory else samples_dir()
+    files = sorted(directory.glob("*.txt"))
+    if not files:
+        print(f"marsad: no .txt articles in {directory}", file=sys.stderr)
+        return EXIT_USAGE
+    totals: Counter[str] = Counter()
+    for file in files:
+        events = code_text(file.read_text(encoding="utf-8"), article_id=file.stem)
+        print(f"\n{file.stem}: {len(events)} events")
+        for event in events:
+            totals[event.event_type] += event.factual
+            print(_summary_line(event))
+    print("\nfactual events by type: " + ", ".join(f"{t} {n}" for t, n in totals.most_common()))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of an event record."""
+    print((resources.files("marsad") / "schema" / "event.schema.json").read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    """Validate the lexicons and print their sizes."""
+    from marsad.lexicon.loader import default_lexicon
+
+    lex = default_lexicon()
+    by_type = Counter(t.event_type for t in lex.triggers)
+    by_kind = Counter(a.kind for a in lex.actors)
+    print(json.dumps({"triggers": len(lex.triggers), "triggers_by_type": dict(sorted(by_type.items())),
+                      "actor_forms": len(lex.actors), "actor_forms_by_kind": dict(sorted(by_kind.items())),
+                      "named_actors": len({a.name_en for a in lex.actors if a.kind in ("person", "org")}),
+                      "modality_cues": len(lex.cues)}, ensure_ascii=False, indent=1))  # fmt: skip
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marsad", description="Arabic news → PLOVER event records.")
+    parser.add_argument("--version", action="version", version=f"marsad {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("code", help="code articles into JSONL events",
+                       epilog="Example: marsad code articles.jsonl --out events.jsonl")  # fmt: skip
+    p.add_argument("paths", nargs="*", help=".jsonl (one article a line) or text files; - or none = stdin")
+    p.add_argument("--out", help="write events here instead of stdout")
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("eval", help="score against GSR-format gold data",
+                       epilog="Example: marsad eval ../shared/eval/gsr_dev --json")  # fmt: skip
+    p.add_argument("directory", help="directory with *_gsr.csv and *_spans.json")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--errors", metavar="FILE", help="write misclassified sentences to FILE (JSON)")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("demo", help="code the bundled sample articles and print a summary",
+                       epilog="Example: marsad demo")  # fmt: skip
+    p.add_argument("directory", nargs="?", help="a directory of .txt articles (default: the bundled samples)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("schema", help="print the event JSON Schema", epilog="Example: marsad schema > event.schema.json")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("lexicon", help="validate the lexicons and print their sizes", epilog="Example: marsad lexicon")
+    p.set_defaults(func=cmd_lexicon)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except MarsadError as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

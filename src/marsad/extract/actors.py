@@ -1,0 +1,157 @@
+"""Actors: find actor mentions in a sentence and pick a source and target for each trigger.
+
+Mentions come from the actor lexicons (countries, nisbas, capitals, generic agents, named
+actors). An agent followed by a nisba or a country name is one mention:
+"الشرطة السودانية" → COP + SDN, "حكومة إيران" → GOV + IRN.
+
+Arabic news is verb-first as often as noun-first, so the source of a trigger is the first actor
+right after it ("تظاهر الطلاب", "مظاهرات الطلاب"), else the nearest actor before it
+("الطلاب تظاهروا"). An actor introduced by a preposition (ضد، على، بحق ...) is a target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from marsad.lexicon.loader import ActorEntry
+from marsad.lexicon.matcher import Match, compile_pattern, select_longest
+from marsad.text.morph import bare
+from marsad.text.segment import PUNCT
+
+_QUALIFIERS = frozenset({"nisba", "country", "capital"})
+_TARGET_PREPOSITIONS = frozenset(
+    {"ضد", "علي", "بحق", "تجاه", "نحو", "استهدف", "استهدفت", "مع", "الي", "لدي", "عن", "من", "امام"}
+)
+# A country or capital after these is where something happened, not who did it ("في إيران").
+_LOCATIVES = frozenset({"في", "داخل", "خارج", "عبر", "الي", "من", "قرب", "شمال", "جنوب", "شرق", "غرب", "وسط", "انحاء"})
+_PLACE_KINDS = frozenset({"country", "capital"})
+AFTER_REACH = 3
+BEFORE_REACH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor mention in token coordinates, with what the lexicon says about it."""
+
+    first: int
+    last: int
+    country: str | None
+    role: str | None
+    name_en: str | None
+    kind: str
+    prefixed: bool  # the first word carries a preposition clitic: بإيران، للحكومة
+
+
+def _prefixed(tokens: Sequence[str], match: Match[ActorEntry]) -> bool:
+    word = bare(tokens[match.first])
+    return word[:1] in ("ب", "ل") and not word.startswith(compile_pattern(match.payload.pattern)[0])
+
+
+def _combine(tokens: Sequence[str], head: Match[ActorEntry], qualifier: Match[ActorEntry]) -> Mention:
+    entry = head.payload
+    return Mention(
+        head.first,
+        qualifier.last,
+        entry.country or qualifier.payload.country,
+        entry.role,
+        f"{qualifier.payload.name_en} {entry.name_en}",
+        entry.kind,
+        _prefixed(tokens, head),
+    )
+
+
+def _single(tokens: Sequence[str], match: Match[ActorEntry]) -> Mention:
+    entry = match.payload
+    return Mention(
+        match.first, match.last, entry.country, entry.role, entry.name_en, entry.kind, _prefixed(tokens, match)
+    )
+
+
+def mentions(matches: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Mention]:
+    """Merge lexicon matches into actor mentions (agent + following nisba/country = one)."""
+    chosen = [m for m in select_longest(matches) if m.payload.kind != "stop"]
+    out: list[Mention] = []
+    i = 0
+    while i < len(chosen):
+        match = chosen[i]
+        nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+        if (
+            nxt is not None
+            and match.payload.kind not in _QUALIFIERS
+            and nxt.payload.kind in _QUALIFIERS
+            and nxt.first == match.last
+        ):
+            out.append(_combine(tokens, match, nxt))
+            i += 2
+            continue
+        out.append(_single(tokens, match))
+        i += 1
+    return out
+
+
+def is_place(tokens: Sequence[str], mention: Mention) -> bool:
+    """A country or capital used as a location: "في إيران", "بطهران", "من بغداد"."""
+    if mention.kind not in _PLACE_KINDS:
+        return False
+    if mention.prefixed:
+        return True
+    return mention.first > 0 and bare(tokens[mention.first - 1]) in _LOCATIVES
+
+
+def _crosses(tokens: Sequence[str], lo: int, hi: int) -> bool:
+    return any(tokens[k] in PUNCT and tokens[k] not in "«»\"" for k in range(lo, hi))
+
+
+def is_prepositional(tokens: Sequence[str], mention: Mention) -> bool:
+    """True when the mention is governed by a preposition ("على الشرطة", "بالمتظاهرين")."""
+    if mention.prefixed:
+        return True
+    return mention.first > 0 and bare(tokens[mention.first - 1]) in _TARGET_PREPOSITIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    source: Mention | None
+    target: Mention | None
+
+
+def assign(
+    trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention]
+) -> Roles:
+    """Pick source and target mentions for the trigger at tokens [trigger_first, trigger_last)."""
+    found = [m for m in found if not is_place(tokens, m)]
+    inside = [m for m in found if m.first >= trigger_first and m.last <= trigger_last]
+    after = [
+        m
+        for m in found
+        if m.first >= trigger_last
+        and m.first - trigger_last <= AFTER_REACH
+        and not _crosses(tokens, trigger_last, m.first)
+    ]
+    before = [
+        m
+        for m in found
+        if m.last <= trigger_first
+        and trigger_first - m.last <= BEFORE_REACH
+        and not _crosses(tokens, m.last, trigger_first)
+    ]
+    source: Mention | None = None
+    if inside:
+        source = inside[0]
+    elif after and not is_prepositional(tokens, after[0]):
+        source = after[0]
+    elif before:
+        source = before[-1]
+    target = next(
+        (
+            m
+            for m in found
+            if m.first >= trigger_last
+            and m is not source
+            and m.first - trigger_last <= AFTER_REACH + 5
+            and not _crosses(tokens, trigger_last, m.first)
+        ),
+        None,
+    )
+    return Roles(source, target)

@@ -1,0 +1,77 @@
+"""Eventiveness: does a trigger report an event that took place, or only name one?
+
+News talks about events far more often than it reports them: "بتهمة اغتيال"، "منذ اغتيال
+الحريري"، "أعمال القتل" name assassinations and killings without reporting one. A verb
+("اغتال مسلحون ...") or a noun pinned in time ("انفجار أمس") reports one. The score combines
+such cues into the event's confidence; `MIN_CONFIDENCE` is where the coder stops calling a
+mention an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from marsad.extract.modality import Modality
+from marsad.text.morph import bare
+
+MIN_CONFIDENCE = 0.5
+# Words after which a trigger is a noun in a phrase, not a verb: "في الاغتيال", "بعد التفجير".
+_GOVERNORS = frozenset(
+    {"في", "من", "علي", "بعد", "قبل", "خلال", "حول", "بشان", "ضد", "مع", "لدي", "عقب", "جراء", "بسبب", "اثر"}
+)
+_DEFINITE = ("ال", "بال", "لل", "كال")
+_NUMBER_WORDS = frozenset(
+    {"عشرات", "مئات", "الاف", "الالاف", "الف", "الفي", "مئه", "مائه", "مئتي", "مائتي", "ملايين", "مليون"}
+)
+
+
+_VERB_SUFFIXES = ("ت", "وا", "تا", "ن", "تم", "نا", "ا")
+_IMPERFECT = ("ي", "ت", "ن")
+# How much the grammatical form of a trigger says "this happened".
+FORM_WEIGHT = {"past": 0.3, "bare": 0.2, "imperfect": 0.15, "noun": 0.0}
+
+
+def noun_shaped(key: str) -> bool:
+    """Masdar and participle shapes: مظاهره، مقتل، تفجير، اغتيال، اعتقال، هجوم، حصار."""
+    if key.endswith("ه") or (key.startswith("م") and len(key) >= 4):
+        return True
+    if len(key) >= 5 and key[0] in "ات" and key[-2] in "اي":
+        return True
+    return len(key) == 4 and (key[2] == "و" or key[2] == "ا")
+
+
+def trigger_form(tokens: Sequence[str], index: int, key: str) -> str:
+    """'past' (اغتالوا), 'imperfect' (يقتلون), 'noun' (الاغتيال، بعد التفجير) or 'bare' (قتل)."""
+    word = bare(tokens[index])
+    if word.startswith(_DEFINITE) or word.endswith("ات") or noun_shaped(key):
+        return "noun"
+    if index > 0 and bare(tokens[index - 1]) in _GOVERNORS:
+        return "noun"
+    if word != key and word[:1] in _IMPERFECT and (word[1:].startswith(key) or word[1:].startswith(key[1:])):
+        return "imperfect"
+    if word != key and word.startswith(key) and word[len(key) :] in _VERB_SUFFIXES:
+        return "past"
+    return "bare" if word == key else "noun"
+
+
+def is_counted(tokens: Sequence[str], first: int, last: int) -> bool:
+    """The sentence gives a number (digits or a number word): a size or a toll."""
+    return any(tokens[i].isdigit() or bare(tokens[i]) in _NUMBER_WORDS for i in range(first, last))
+
+
+def confidence(
+    *,
+    form: str,
+    mod: Modality,
+    counted: bool,
+    has_source: bool,
+    multiword: bool,
+) -> float:
+    """Combine the cues: a past verb with an actor scores 0.7; a noun needs time or numbers."""
+    score = 0.3 + FORM_WEIGHT[form]
+    score += 0.2 if mod.anchored else 0.0
+    score += 0.1 if counted else 0.0
+    score += 0.1 if has_source else 0.0
+    score += 0.1 if multiword else 0.0
+    score -= 0.3 if mod.reference else 0.0
+    return round(min(max(score, 0.05), 0.95), 2)

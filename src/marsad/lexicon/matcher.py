@@ -1,0 +1,130 @@
+"""Phrase matching of lexicon patterns over segmented tokens.
+
+A pattern is a tuple of words; each word is a light-stem key (matched through
+`marsad.text.morph.stem_keys`), an exact word (`=الى`), or a gap `*` of 0–3 tokens. Patterns are
+indexed by their first word, so a text is scanned once with one set intersection per token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+from marsad.text.morph import bare, lemma_key, stem_keys
+from marsad.text.normalize import normalize
+from marsad.text.segment import PUNCT
+
+P = TypeVar("P")
+GAP = "*"
+MAX_GAP = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[P]):
+    """A pattern occurrence: tokens [first, last) and the matched (non-gap) token indices."""
+
+    payload: P
+    first: int
+    last: int
+    tokens: tuple[int, ...]
+    length: int  # number of non-gap pattern words
+    rank: int  # position of the entry in the lexicon: earlier entries win ties
+
+
+@lru_cache(maxsize=None)
+def compile_pattern(pattern: str) -> tuple[str, ...]:
+    """'أطلق * النار' → ('اطلق', '*', 'نار'); '=إلى' stays exact ('=الى')."""
+    words: list[str] = []
+    for raw in pattern.split():
+        if raw == GAP:
+            words.append(GAP)
+        elif raw.startswith("="):
+            words.append("=" + normalize(raw[1:]).text)
+        else:
+            word = normalize(raw).text
+            # Only a written article is dropped: ألماني keeps its أل (it is part of the name).
+            words.append(lemma_key(word) if raw.startswith("ال") else word)
+    if not words or words[0] == GAP or words[-1] == GAP:
+        raise ValueError(f"pattern {pattern!r} must start and end with a word")
+    return tuple(words)
+
+
+def _word_matches(word: str, token: str) -> bool:
+    if word.startswith("="):
+        return bare(token) == word[1:] or token == word[1:]
+    return word in stem_keys(token)
+
+
+class PhraseMatcher(Generic[P]):
+    """Finds every occurrence of a set of patterns in a token sequence."""
+
+    def __init__(self, entries: Sequence[tuple[tuple[str, ...], P]]) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], P, int]]] = {}
+        for rank, (words, payload) in enumerate(entries):
+            self._index.setdefault(words[0], []).append((words, payload, rank))
+        self._first_stems = frozenset(k for k in self._index if not k.startswith("="))
+        self._first_exact = frozenset(k[1:] for k in self._index if k.startswith("="))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._index.values())
+
+    def find(self, tokens: Sequence[str], first: int, last: int) -> list[Match[P]]:
+        """All matches that start in tokens[first:last] and end before `last`."""
+        found: list[Match[P]] = []
+        for i in range(first, last):
+            token = tokens[i]
+            heads = sorted(stem_keys(token) & self._first_stems)
+            for exact in (token, bare(token)):
+                if exact in self._first_exact:
+                    heads.append("=" + exact)
+            for head in heads:
+                for words, payload, rank in self._index[head]:
+                    matched = _match_rest(words, tokens, i, last)
+                    if matched is not None:
+                        n_words = sum(1 for w in words if w != GAP)
+                        found.append(Match(payload, i, matched[-1] + 1, matched, n_words, rank))
+        return found
+
+
+def _match_rest(
+    words: tuple[str, ...], tokens: Sequence[str], start: int, last: int
+) -> tuple[int, ...] | None:
+    """Indices of tokens matching words[1:] after `start` (gaps skip 0–3 non-punctuation tokens)."""
+    positions = [start]
+    j = start + 1
+    k = 1
+    while k < len(words):
+        word = words[k]
+        if word == GAP:
+            word = words[k + 1]
+            for skip in range(MAX_GAP + 1):
+                t = j + skip
+                if t >= last or (skip and tokens[t - 1] in PUNCT):
+                    return None
+                if _word_matches(word, tokens[t]):
+                    j = t
+                    break
+            else:
+                return None
+            k += 1
+        elif j >= last or not _word_matches(word, tokens[j]):
+            return None
+        positions.append(j)
+        j += 1
+        k += 1
+    return tuple(positions)
+
+
+def select_longest(matches: list[Match[P]]) -> list[Match[P]]:
+    """Keep non-overlapping matches: more pattern words first, then tighter, then earlier in
+    the text, then earlier in the lexicon (deterministic whatever the hash seed)."""
+    taken: set[int] = set()
+    kept: list[Match[P]] = []
+    for match in sorted(matches, key=lambda m: (-m.length, m.last - m.first, m.first, m.rank)):
+        if taken.isdisjoint(match.tokens):
+            kept.append(match)
+            taken.update(match.tokens)
+    kept.sort(key=lambda m: m.first)
+    return kept

@@ -1,0 +1,89 @@
+"""The coder: article text → list of `Event`, composing the pure stages.
+
+normalize → segment → (per sentence) triggers, modality cues, actor mentions → events.
+Resources come from `default_lexicon()`, built once per process.
+"""
+
+from __future__ import annotations
+
+from marsad.extract.actors import Mention, assign, mentions
+from marsad.extract.eventive import MIN_CONFIDENCE, confidence, is_counted, trigger_form
+from marsad.lexicon.matcher import compile_pattern
+from marsad.extract.events import detect
+from marsad.lexicon.loader import Lexicon, default_lexicon
+from marsad.model import Actor, Event, Evidence
+from marsad.ontology import QUAD_CLASS
+from marsad.text.normalize import normalize
+from marsad.text.segment import Segmented, Sentence, segment
+
+
+def _actor(seg: Segmented, mention: Mention | None) -> Actor | None:
+    if mention is None:
+        return None
+    start, end = seg.norm.orig_span(seg.starts[mention.first], seg.ends[mention.last - 1])
+    return Actor(seg.norm.original[start:end], start, end, mention.country, mention.role, mention.name_en)
+
+
+def _events_of_sentence(
+    lexicon: Lexicon, seg: Segmented, sentence: Sentence, article_id: str | None, min_confidence: float
+) -> list[Event]:
+    tokens, first, last = seg.tokens, sentence.first_token, sentence.last_token
+    cues = lexicon.cue_matcher.find(tokens, first, last)
+    candidates = detect(lexicon, tokens, first, last, cues)
+    if not candidates:
+        return []
+    found = mentions(lexicon.actor_matcher.find(tokens, first, last), tokens)
+    original = seg.norm.original
+    s_start, s_end = seg.norm.orig_span(sentence.start, sentence.end)
+    counted = is_counted(tokens, first, last)
+    events: list[Event] = []
+    for candidate in candidates:
+        trig = candidate.trigger
+        roles = assign(trig.first, trig.last, tokens, found)
+        score = confidence(
+            form=trigger_form(tokens, trig.first, compile_pattern(trig.payload.pattern)[0].lstrip("=")),
+            mod=candidate.modality,
+            counted=counted,
+            has_source=roles.source is not None,
+            multiword=trig.length > 1,
+        )
+        if score < min_confidence and candidate.modality.factual:
+            continue
+        t_start, t_end = seg.norm.orig_span(seg.starts[trig.first], seg.ends[trig.last - 1])
+        entry = trig.payload
+        events.append(
+            Event(
+                article_id=article_id,
+                event_type=entry.event_type,
+                mode=entry.mode,
+                quad_class=QUAD_CLASS[entry.event_type],
+                source=_actor(seg, roles.source),
+                target=_actor(seg, roles.target),
+                evidence=Evidence(original[s_start:s_end], s_start, s_end, original[t_start:t_end], t_start, t_end),
+                negated=candidate.modality.negated,
+                hypothetical=candidate.modality.hypothetical,
+                confidence=score,
+                trigger_gloss=entry.gloss_en,
+            )
+        )
+    return events
+
+
+def code_text(
+    text: str,
+    *,
+    article_id: str | None = None,
+    lexicon: Lexicon | None = None,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> list[Event]:
+    """Code one article's text into event mentions (all offsets index `text`).
+
+    Mentions scoring below `min_confidence` (events only named, not reported) are left out;
+    pass 0 to see every trigger the lexicon found.
+    """
+    lex = lexicon or default_lexicon()
+    seg = segment(normalize(text))
+    events: list[Event] = []
+    for sentence in seg.sentences:
+        events.extend(_events_of_sentence(lex, seg, sentence, article_id, min_confidence))
+    return events

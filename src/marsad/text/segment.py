@@ -1,0 +1,79 @@
+"""Sentence and token segmentation over a `NormText`.
+
+Tokens are kept as parallel tuples (text, start, end) rather than one object per token, so that
+segmenting a 500-word article allocates a handful of lists, not thousands of objects.
+Offsets here are into the *normalised* text; `NormText.orig_span` maps them back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from marsad.text.normalize import NormText
+
+_TOKEN = re.compile(r"[^\W_]+|[،,:;؛«»\"()\[\]!?؟.]")
+_SENTENCE_END = re.compile(r"[.!?؟]+(?=[\s\"»)]|$)[\"»)]*|\n+")
+PUNCT = frozenset("،,:;؛«»\"()[]!?؟.")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: normalised span and the half-open range of its tokens."""
+
+    start: int
+    end: int
+    first_token: int
+    last_token: int  # exclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """Tokens of a whole text (parallel tuples) and its sentences."""
+
+    norm: NormText
+    tokens: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    sentences: tuple[Sentence, ...]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split normalised text into sentence spans, trimmed of whitespace, never empty."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end() if match.group()[0] != "\n" else match.start()
+        _add_trimmed(spans, text, pos, end)
+        pos = match.end()
+    _add_trimmed(spans, text, pos, len(text))
+    return spans
+
+
+def _add_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def segment(norm: NormText) -> Segmented:
+    """Tokenise the normalised text and group tokens into sentences."""
+    text = norm.text
+    matches = list(_TOKEN.finditer(text))
+    tokens = tuple(m.group() for m in matches)
+    starts = tuple(m.start() for m in matches)
+    ends = tuple(m.end() for m in matches)
+    sentences: list[Sentence] = []
+    t = 0
+    n = len(tokens)
+    for s_start, s_end in sentence_spans(text):
+        while t < n and starts[t] < s_start:
+            t += 1
+        first = t
+        while t < n and starts[t] < s_end:
+            t += 1
+        sentences.append(Sentence(s_start, s_end, first, t))
+    return Segmented(norm, tokens, starts, ends, tuple(sentences))

@@ -1,0 +1,94 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from marsad.cli import main
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "src/marsad/schema/event.schema.json").read_text(encoding="utf-8"))
+
+
+def run(args, capsys, stdin=None, monkeypatch=None):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_code_jsonl_reports_bad_lines_and_goes_on(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"id": "a1", "text": "تظاهر مئات الطلاب أمام الوزارة."}\n'
+        "{broken json\n"
+        '{"text": "no id"}\n'
+        '{"id": "a2", "text": "اعتقلت الشرطة عشرة ناشطين."}\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(["code", str(src)], capsys)
+    assert code == 1
+    records = [json.loads(line) for line in out.splitlines()]
+    assert {r["article_id"] for r in records} == {"a1", "a2"}
+    assert "in.jsonl:2" in err and "invalid JSON" in err
+    assert "in.jsonl:3" in err and '"id"' in err
+
+
+def test_code_valid_input_exits_zero_and_validates_against_schema(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "x", "text": "أطلقت قوات الأمن النار على المتظاهرين."}\n', encoding="utf-8")
+    code, out, _ = run(["code", str(src)], capsys)
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records
+    for record in records:
+        jsonschema.validate(record, SCHEMA)
+
+
+def test_code_plain_text_file_uses_file_name_as_id(tmp_path, capsys):
+    src = tmp_path / "baghdad.txt"
+    src.write_text("تظاهر المئات في بغداد.", encoding="utf-8")
+    code, out, _ = run(["code", str(src), "--out", str(tmp_path / "out.jsonl")], capsys)
+    assert code == 0 and out == ""
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])["article_id"] == "baghdad"
+
+
+def test_invalid_utf8_line_is_reported_with_its_line_number(tmp_path, capsys):
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(b'{"id": "ok", "text": "x"}\n{"id": "b", "text": "\xff\xfe"}\n')
+    code, _, err = run(["code", str(src)], capsys)
+    assert code == 1 and "bad.jsonl:2" in err and "UTF-8" in err
+
+
+def test_missing_file_is_a_usage_error(capsys):
+    code, _, err = run(["code", "/nonexistent/file.jsonl"], capsys)
+    assert code == 2 and "cannot read" in err
+
+
+def test_unknown_subcommand_is_a_usage_error():
+    with pytest.raises(SystemExit) as exc:
+        main(["nonsense"])
+    assert exc.value.code == 2
+
+
+def test_stdin_jsonl_through_the_console_script():
+    proc = subprocess.run(
+        [sys.executable, "-m", "marsad.cli", "code"],
+        input='{"id": "s", "text": "تظاهر الطلاب أمام الجامعة."}\n'.encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout.decode().splitlines()[0])["event_type"] == "PROTEST"
+
+
+@pytest.mark.parametrize("command", ["code", "eval", "demo", "schema", "lexicon"])
+def test_every_command_help_ends_with_an_example(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "Example: marsad" in capsys.readouterr().out
+
+
+def test_schema_command_prints_the_schema(capsys):
+    code, out, _ = run(["schema"], capsys)
+    assert code == 0 and json.loads(out)["title"] == "Marsad event record"

@@ -1,0 +1,110 @@
+"""Behaviour of the coder on sentences we wrote: positives and hard negatives."""
+
+import pytest
+
+import marsad
+
+
+def events(text: str, event_type: str | None = None):
+    found = marsad.code(text)
+    return [e for e in found if event_type is None or e.event_type == event_type]
+
+
+def factual(text: str, event_type: str):
+    return [e for e in events(text, event_type) if e.factual]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تظاهر مئات الطلاب أمام وزارة التعليم في الرباط.",
+        "وتظاهروا أمس في ساحة المدينة مطالبين برحيل المحافظ.",
+        "خرجت مظاهرات حاشدة في شوارع الخرطوم ضد غلاء الأسعار.",
+        "اعتصم عشرات العمال أمام مقر الشركة للمطالبة برواتبهم.",
+        "نظم المعلمون وقفة احتجاجية أمام البرلمان.",
+        "أضرب سائقو الشاحنات عن العمل في ميناء البصرة.",
+        "دخل المعتقلون في إضراب عن الطعام احتجاجا على ظروف احتجازهم.",
+        "أحرق المحتجون الإطارات وقطعوا الطريق السريع.",
+    ],
+)
+def test_protests_that_happened_are_coded(text):
+    assert factual(text, "PROTEST"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لم يتظاهر أحد في الساحة أمس رغم الدعوات.",
+        "سيتظاهر الأطباء غدا أمام البرلمان.",
+        "يعتزم الطلاب تنظيم اعتصام أمام الجامعة.",
+    ],
+)
+def test_negated_called_or_planned_protests_are_not_factual(text):
+    assert not factual(text, "PROTEST"), text
+    assert events(text, "PROTEST"), f"the mention should still be kept and flagged: {text}"
+
+
+def test_negated_protest_is_flagged():
+    (event,) = events("لم يتظاهر أحد في الساحة أمس.", "PROTEST")
+    assert event.negated and not event.hypothetical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "دعت النقابة إلى الإضراب العام يوم الأحد المقبل.",
+        "دعا الحزب أنصاره إلى التظاهر أمام البرلمان.",
+        "طالب الناشطون السكان بالاعتصام في الساحة.",
+    ],
+)
+def test_call_to_protest_is_a_request_not_a_protest(text):
+    assert factual(text, "REQUEST"), text
+    assert not factual(text, "PROTEST"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شن الفريق هجوما قويا في الشوط الثاني من المباراة.",
+        "هاجم لاعبو المنتخب مرمى الخصم طوال اللقاء.",
+    ],
+)
+def test_football_attacks_are_not_assaults(text):
+    assert not events(text, "ASSAULT")
+
+
+def test_giving_an_example_is_not_hitting():
+    assert not events("ضرب الوزير مثلا بالتجربة اليابانية في الإصلاح.", "ASSAULT")
+
+
+def test_security_forces_firing_on_protesters():
+    (event,) = factual("أطلقت قوات الأمن العراقية النار على المتظاهرين في بغداد.", "ASSAULT")
+    assert event.mode == "firearms"
+    assert event.source is not None and (event.source.country, event.source.role) == ("IRQ", "COP")
+    assert event.target is not None and event.target.role == "CVL"
+
+
+def test_arrest_by_named_state_authorities():
+    (event,) = factual("اعتقلت السلطات الإيرانية عشرات الناشطين في طهران.", "COERCE")
+    assert event.mode == "arrest"
+    assert event.source is not None and event.source.country == "IRN"
+
+
+def test_release_of_prisoners_is_retreat():
+    assert factual("أفرجت السلطات عن عشرات المعتقلين السياسيين.", "RETREAT")
+
+
+def test_protest_source_is_the_protesters():
+    (event,) = factual("تظاهر آلاف المتظاهرين الإيرانيين أمام السفارة.", "PROTEST")
+    assert event.source is not None and event.source.country == "IRN" and event.source.role == "CVL"
+
+
+def test_evidence_slices_the_original_text_exactly():
+    text = "وتظاهـــرَ المئاتُ أمام السفارة &quot;الإيرانية&quot;., ثم اعتقلت الشرطة عشرة منهم."
+    for event in marsad.code(text):
+        ev = event.evidence
+        assert text[ev.start:ev.end] == ev.sentence
+        assert text[ev.trigger_start:ev.trigger_end] == ev.trigger
+        for actor in (event.source, event.target):
+            if actor is not None:
+                assert text[actor.start:actor.end] == actor.text
