@@ -6,7 +6,7 @@ Resources come from `default_lexicon()`, built once per process.
 
 from __future__ import annotations
 
-from marsad.extract.actors import Mention, assign, mentions
+from marsad.extract.actors import Mention, Roles, assign, mentions, unknown_source
 from marsad.extract.eventive import MIN_CONFIDENCE, confidence, is_counted, trigger_form
 from marsad.lexicon.matcher import compile_pattern
 from marsad.extract.events import detect
@@ -40,8 +40,11 @@ def _events_of_sentence(
     for candidate in candidates:
         trig = candidate.trigger
         roles = assign(trig.first, trig.last, tokens, found)
+        form = trigger_form(tokens, trig.first, compile_pattern(trig.payload.pattern)[0].lstrip("="))
+        if roles.source is None and form != "noun":
+            roles = Roles(unknown_source(tokens, trig.last, last), roles.target)
         score = confidence(
-            form=trigger_form(tokens, trig.first, compile_pattern(trig.payload.pattern)[0].lstrip("=")),
+            form=form,
             mod=candidate.modality,
             counted=counted,
             has_source=roles.source is not None,

@@ -155,3 +155,30 @@ def assign(
         None,
     )
     return Roles(source, target)
+
+
+# Words after a verb that are not its subject (time, place and function words).
+_SKIPPABLE = frozenset({"امس", "اليوم", "الليله", "صباح", "مساء", "فجر", "ظهر", "ايضا", "مجددا", "نحو", "حوالي", "قرابه"})
+# Words that end the search: after them comes an object or a clause, not the subject.
+_NOT_SUBJECT = frozenset(
+    {"في", "من", "علي", "الي", "عن", "مع", "امام", "قرب", "داخل", "خارج", "بعد", "قبل", "خلال", "منذ", "عند",
+     "حيث", "كما", "ان", "انه", "قد", "لقد", "ثم", "اول", "اكثر", "اقل", "يوم", "هذا", "هذه", "ذلك", "تلك",
+     "الذي", "التي", "الذين", "ما", "لا", "لم", "لن", "او", "بين", "ضد", "لدي", "تجاه", "بحق"}
+)  # fmt: skip
+_CROWD = frozenset({"المئات", "مئات", "العشرات", "عشرات", "الالاف", "الاف", "الاف", "المئات", "الملايين", "ملايين", "حشود", "الحشود", "جموع", "الجموع"})
+
+
+def unknown_source(tokens: Sequence[str], after: int, last: int) -> Mention | None:
+    """The word right after a verb trigger, as an actor the lexicon does not know.
+
+    "تظاهر المئات" → "المئات" (a crowd: CVL); "اغتال مجهولون" → "مجهولون" (role unknown).
+    """
+    index = after
+    while index < last and bare(tokens[index]) in _SKIPPABLE:
+        index += 1
+    if index >= last or index - after > 2 or tokens[index] in PUNCT or tokens[index].isdigit():
+        return None
+    if bare(tokens[index]) in _NOT_SUBJECT or len(tokens[index]) < 3:
+        return None
+    role = "CVL" if bare(tokens[index]) in _CROWD else None
+    return Mention(index, index + 1, None, role, None, "unknown", False)

@@ -37,6 +37,8 @@ def noun_shaped(key: str) -> bool:
         return True
     if len(key) >= 5 and key[0] in "ات" and key[-2] in "اي":
         return True
+    if len(key) >= 5 and key[-2] in "وي":
+        return True  # صواريخ، تفجير، اغتيال
     return len(key) == 4 and (key[2] == "و" or key[2] == "ا")
 
 
