@@ -6,8 +6,8 @@ Resources come from `default_lexicon()`, built once per process.
 
 from __future__ import annotations
 
-from marsad.extract.actors import Mention, Roles, assign, mentions, unknown_source
-from marsad.extract.eventive import MIN_CONFIDENCE, confidence, is_counted, trigger_form
+from marsad.extract.actors import VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
+from marsad.extract.eventive import MIN_CONFIDENCE, confidence, is_counted, names_a_year, trigger_form
 from marsad.lexicon.matcher import compile_pattern
 from marsad.extract.events import detect
 from marsad.lexicon.loader import Lexicon, default_lexicon
@@ -24,6 +24,18 @@ def _actor(seg: Segmented, mention: Mention | None) -> Actor | None:
     return Actor(seg.norm.original[start:end], start, end, mention.country, mention.role, mention.name_en)
 
 
+# Burning, smashing and stone-throwing by protesters or civilians is a riot (PLOVER PROTEST
+# riot), not an assault: "أضرم المحتجون النار في الإطارات".
+_RIOT_MODES = frozenset({"primitive", "destroy"})
+
+
+def retype(event_type: str, mode: str | None, source: Mention | None) -> tuple[str, str | None]:
+    """PLOVER's reading of violence by civilians: ASSAULT primitive/destroy by CVL → PROTEST riot."""
+    if event_type == "ASSAULT" and mode in _RIOT_MODES and source is not None and source.role == "CVL":
+        return "PROTEST", "riot"
+    return event_type, mode
+
+
 def _events_of_sentence(
     lexicon: Lexicon, seg: Segmented, sentence: Sentence, article_id: str | None, min_confidence: float
 ) -> list[Event]:
@@ -35,12 +47,17 @@ def _events_of_sentence(
     found = mentions(lexicon.actor_matcher.find(tokens, first, last), tokens)
     original = seg.norm.original
     s_start, s_end = seg.norm.orig_span(sentence.start, sentence.end)
+    speaking = frozenset(speakers(found, [c.last for c in cues if c.payload.kind == "report"]))
     counted = is_counted(tokens, first, last)
+    historical = names_a_year(tokens, first, last)
     events: list[Event] = []
     for candidate in candidates:
         trig = candidate.trigger
-        roles = assign(trig.first, trig.last, tokens, found)
-        form = trigger_form(tokens, trig.first, compile_pattern(trig.payload.pattern)[0].lstrip("="))
+        key = compile_pattern(trig.payload.pattern)[0].lstrip("=")
+        roles = assign(
+            trig.first, trig.last, tokens, found, victim_trigger=key in VICTIM_KEYS, speaking=speaking
+        )
+        form = trigger_form(tokens, trig.first, key)
         if roles.source is None and form != "noun":
             roles = Roles(unknown_source(tokens, trig.last, last), roles.target)
         score = confidence(
@@ -49,17 +66,21 @@ def _events_of_sentence(
             counted=counted,
             has_source=roles.source is not None,
             multiword=trig.length > 1,
+            historical=historical,
+            depth=trig.first - first,
+            statement=QUAD_CLASS[trig.payload.event_type] in (1, 3),
         )
         if score < min_confidence and candidate.modality.factual:
             continue
         t_start, t_end = seg.norm.orig_span(seg.starts[trig.first], seg.ends[trig.last - 1])
         entry = trig.payload
+        event_type, mode = retype(entry.event_type, entry.mode, roles.source)
         events.append(
             Event(
                 article_id=article_id,
-                event_type=entry.event_type,
-                mode=entry.mode,
-                quad_class=QUAD_CLASS[entry.event_type],
+                event_type=event_type,
+                mode=mode,
+                quad_class=QUAD_CLASS[event_type],
                 source=_actor(seg, roles.source),
                 target=_actor(seg, roles.target),
                 evidence=Evidence(original[s_start:s_end], s_start, s_end, original[t_start:t_end], t_start, t_end),

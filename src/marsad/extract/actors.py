@@ -19,7 +19,10 @@ from marsad.lexicon.matcher import Match, compile_pattern, select_longest
 from marsad.text.morph import bare
 from marsad.text.segment import PUNCT
 
-_QUALIFIERS = frozenset({"nisba", "country", "capital"})
+_QUALIFIERS = frozenset({"nisba", "demonym", "country", "capital"})
+# Triggers whose nearby nouns are the victims: "قتل 20 شخصا", "ثلاثة جنود قتلوا", "مقتل ستة".
+VICTIM_KEYS = frozenset({"قتل", "مقتل", "قتيل", "قتلي", "مصرع", "جرح", "جريح", "جرحي", "اصيب", "اصابه", "لقي"})
+SPEAKER_REACH = 3
 _TARGET_PREPOSITIONS = frozenset(
     {"ضد", "علي", "بحق", "تجاه", "نحو", "استهدف", "استهدفت", "مع", "الي", "لدي", "عن", "من", "امام"}
 )
@@ -116,11 +119,33 @@ class Roles:
     target: Mention | None
 
 
+def speakers(found: Sequence[Mention], report_ends: Sequence[int]) -> set[int]:
+    """Mentions right after a reporting verb ("قال مصدر أمني"): they speak, they do not act."""
+    return {
+        id(m) for m in found for end in report_ends if 0 <= m.first - end < SPEAKER_REACH
+    }
+
+
 def assign(
-    trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention]
+    trigger_first: int,
+    trigger_last: int,
+    tokens: Sequence[str],
+    found: Sequence[Mention],
+    *,
+    victim_trigger: bool = False,
+    speaking: frozenset[int] = frozenset(),
 ) -> Roles:
-    """Pick source and target mentions for the trigger at tokens [trigger_first, trigger_last)."""
-    found = [m for m in found if not is_place(tokens, m)]
+    """Pick source and target mentions for the trigger at tokens [trigger_first, trigger_last).
+
+    Left out: places ("في إيران"), speakers of a reporting verb, a nisba standing alone
+    ("القنصلية اليونانية" is a building, not an actor). For victim triggers (قتل، مقتل) nouns
+    before the trigger or after a number are the victims, so they go to the target.
+    """
+    found = [
+        m for m in found if not is_place(tokens, m) and m.kind != "nisba" and id(m) not in speaking
+    ]
+    if victim_trigger:
+        return _assign_victims(trigger_first, trigger_last, tokens, found)
     inside = [m for m in found if m.first >= trigger_first and m.last <= trigger_last]
     after = [
         m
@@ -156,6 +181,25 @@ def assign(
     )
     return Roles(source, target)
 
+
+def _assign_victims(first: int, last: int, tokens: Sequence[str], found: Sequence[Mention]) -> Roles:
+    after = [m for m in found if m.first >= last and m.first - last <= AFTER_REACH and not _crosses(tokens, last, m.first)]
+    before = [m for m in found if m.last <= first and first - m.last <= 2 and not _crosses(tokens, m.last, first)]
+    source = next((m for m in after if not is_prepositional(tokens, m) and not _counted(tokens, m)), None)
+    target = before[-1] if before else next((m for m in after if m is not source), None)
+    return Roles(source, target)
+
+
+def _counted(tokens: Sequence[str], mention: Mention) -> bool:
+    """A mention right after a number: "ستة متشددين", "20 شخصا" — a count of victims."""
+    i = mention.first - 1
+    return i >= 0 and (tokens[i].isdigit() or bare(tokens[i]) in _NUMERALS)
+
+
+_NUMERALS = frozenset(
+    {"ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "ثلاث", "اربع", "خمس", "ست", "سبع",
+     "ثماني", "تسع", "عشر", "عشرات", "مئات", "الاف", "عده", "احد", "اثنين", "اثنان"}
+)  # fmt: skip
 
 # Words after a verb that are not its subject (time, place and function words).
 _SKIPPABLE = frozenset({"امس", "اليوم", "الليله", "صباح", "مساء", "فجر", "ظهر", "ايضا", "مجددا", "نحو", "حوالي", "قرابه"})

@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from marsad.extract.modality import Modality
 from marsad.text.morph import bare
 
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.6
+# A trigger this many tokens into its sentence is usually in a subordinate clause about
+# something else (news puts the reported event first).
+DEEP = 15
 # Words after which a trigger is a noun in a phrase, not a verb: "في الاغتيال", "بعد التفجير".
 _GOVERNORS = frozenset(
     {"في", "من", "علي", "بعد", "قبل", "خلال", "حول", "بشان", "ضد", "مع", "لدي", "عقب", "جراء", "بسبب", "اثر"}
@@ -56,6 +59,11 @@ def trigger_form(tokens: Sequence[str], index: int, key: str) -> str:
     return "bare" if word == key else "noun"
 
 
+def names_a_year(tokens: Sequence[str], first: int, last: int) -> bool:
+    """The sentence names a year ("عام 2005", "في 1986"): background more often than news."""
+    return any(len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100 for t in tokens[first:last])
+
+
 def is_counted(tokens: Sequence[str], first: int, last: int) -> bool:
     """The sentence gives a number (digits or a number word): a size or a toll."""
     return any(tokens[i].isdigit() or bare(tokens[i]) in _NUMBER_WORDS for i in range(first, last))
@@ -68,12 +76,28 @@ def confidence(
     counted: bool,
     has_source: bool,
     multiword: bool,
+    historical: bool = False,
+    depth: int = 0,
+    statement: bool = False,
 ) -> float:
-    """Combine the cues: a past verb with an actor scores 0.7; a noun needs time or numbers."""
-    score = 0.3 + FORM_WEIGHT[form]
+    """Combine the cues: a past verb with an actor scores 0.7; a noun needs time or numbers.
+
+    `historical`: the sentence names a year and no recent time; `depth`: tokens before the trigger;
+    `statement`: a verbal event (quad classes 1 and 3: meetings, demands, condemnations), which
+    news reports with nouns as often as with verbs ("في اتصال هاتفي", "إدانة المجلس").
+    """
+    weight = FORM_WEIGHT[form]
+    if form == "noun" and mod.supported:
+        weight = FORM_WEIGHT["past"]  # "نظم المعلمون وقفة احتجاجية" reports a protest
+    if statement:
+        weight = max(weight, FORM_WEIGHT["bare"])
+        depth = 0
+    score = 0.3 + weight
     score += 0.2 if mod.anchored else 0.0
     score += 0.1 if counted else 0.0
     score += 0.1 if has_source else 0.0
     score += 0.1 if multiword else 0.0
     score -= 0.3 if mod.reference else 0.0
+    score -= 0.2 if historical and not mod.anchored else 0.0
+    score -= 0.1 if depth > DEEP else 0.0
     return round(min(max(score, 0.05), 0.95), 2)

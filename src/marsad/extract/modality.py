@@ -19,7 +19,7 @@ from marsad.lexicon.matcher import Match
 from marsad.text.morph import bare
 
 # How far (in tokens) a cue of each kind reaches towards the trigger.
-WINDOW = {"negation": 3, "future": 5, "call": 10, "condition": 10, "reference": 1}
+WINDOW = {"negation": 3, "future": 5, "call": 10, "condition": 10, "reference": 1, "support": 4, "report": 0}
 AFTER_WINDOW = 4
 # Punctuation a cue's scope does not cross (the call scope crosses commas: "دعت النقابة، ...").
 HARD_STOPS = frozenset(".!?؟:;؛")
@@ -38,6 +38,7 @@ class Modality:
     sports: bool
     anchored: bool  # the sentence pins the event in time (أمس، مساء الخميس)
     reference: bool  # the trigger names an event talked about (بتهمة اغتيال، ذكرى التفجير)
+    supported: bool  # a light verb reports the noun as done: "نظم وقفة"، "شن هجوما"، "وقع انفجار"
     cues: tuple[str, ...]
 
     @property
@@ -85,5 +86,11 @@ def modality(
     negated = "negation" in kinds
     hypothetical = any(k in kinds for k in ("future", "call", "condition"))
     return Modality(
-        negated, hypothetical, "sports" in kinds, "anchor" in kinds, "reference" in kinds, tuple(sorted(set(kinds)))
+        negated,
+        hypothetical,
+        "sports" in kinds,
+        "anchor" in kinds,
+        "reference" in kinds,
+        "support" in kinds,
+        tuple(sorted(set(kinds))),
     )

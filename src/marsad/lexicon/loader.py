@@ -20,7 +20,7 @@ from marsad.ontology import EVENT_TYPES, INTERNATIONAL, MODES, NO_EVENT, ROLES
 # Tie-break order between actor entries matching the same words: a stop entry beats all,
 # a named actor beats a generic agent, a country name or nisba beats a capital (عمان is Oman
 # before it is Amman).
-ACTOR_KINDS = ("stop", "person", "org", "agent", "country", "nisba", "capital")
+ACTOR_KINDS = ("stop", "person", "org", "agent", "country", "demonym", "nisba", "capital")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +135,7 @@ def load_countries(directory: Path) -> list[ActorEntry]:
             ("country", row["names"]),
             ("nisba", row["nisba_m"]),
             ("nisba", row["nisba_f"]),
-            ("nisba", row["nisba_pl"]),
+            ("demonym", row["nisba_pl"]),
             ("capital", row["capital"]),
         )
         for kind, cell in forms:
@@ -180,7 +180,7 @@ def _actor_rank(entry: ActorEntry) -> int:
     return ACTOR_KINDS.index(entry.kind)
 
 
-CUE_KINDS = ("negation", "future", "call", "condition", "sports", "anchor", "reference")
+CUE_KINDS = ("negation", "future", "call", "condition", "sports", "anchor", "reference", "report", "support")
 
 
 def load_cues(directory: Path) -> list[CueEntry]:

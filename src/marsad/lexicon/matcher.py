@@ -1,7 +1,7 @@
 """Phrase matching of lexicon patterns over segmented tokens.
 
 A pattern is a tuple of words; each word is a light-stem key (matched through
-`marsad.text.morph.stem_keys`), an exact word (`=الى`), or a gap `*` of 0–3 tokens. Patterns are
+`marsad.text.morph.stem_keys`), an exact word (`=الى`), or a gap `*` of 0–4 tokens. Patterns are
 indexed by their first word, so a text is scanned once with one set intersection per token.
 """
 
@@ -18,7 +18,7 @@ from marsad.text.segment import PUNCT
 
 P = TypeVar("P")
 GAP = "*"
-MAX_GAP = 3
+MAX_GAP = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class Match(Generic[P]):
     tokens: tuple[int, ...]
     length: int  # number of non-gap pattern words
     rank: int  # position of the entry in the lexicon: earlier entries win ties
+    literal: int  # length of the first word's key if written in the token (قتل in قتلت), else 0
 
 
 @lru_cache(maxsize=None)
@@ -84,14 +85,16 @@ class PhraseMatcher(Generic[P]):
                     matched = _match_rest(words, tokens, i, last)
                     if matched is not None:
                         n_words = sum(1 for w in words if w != GAP)
-                        found.append(Match(payload, i, matched[-1] + 1, matched, n_words, rank))
+                        key = head.lstrip("=")
+                        literal = len(key) if key in token else 0
+                        found.append(Match(payload, i, matched[-1] + 1, matched, n_words, rank, literal))
         return found
 
 
 def _match_rest(
     words: tuple[str, ...], tokens: Sequence[str], start: int, last: int
 ) -> tuple[int, ...] | None:
-    """Indices of tokens matching words[1:] after `start` (gaps skip 0–3 non-punctuation tokens)."""
+    """Indices of tokens matching words[1:] after `start` (gaps skip 0–4 non-punctuation tokens)."""
     positions = [start]
     j = start + 1
     k = 1
@@ -119,10 +122,11 @@ def _match_rest(
 
 def select_longest(matches: list[Match[P]]) -> list[Match[P]]:
     """Keep non-overlapping matches: more pattern words first, then tighter, then earlier in
-    the text, then earlier in the lexicon (deterministic whatever the hash seed)."""
+    the text, then the longest key written in the token (اضرب over ضرب in أضرب; قتل over the
+    reconstructed قتلى in قتلت), then earlier in the lexicon (deterministic whatever the hash seed)."""
     taken: set[int] = set()
     kept: list[Match[P]] = []
-    for match in sorted(matches, key=lambda m: (-m.length, m.last - m.first, m.first, m.rank)):
+    for match in sorted(matches, key=lambda m: (-m.length, m.last - m.first, m.first, -m.literal, m.rank)):
         if taken.isdisjoint(match.tokens):
             kept.append(match)
             taken.update(match.tokens)

@@ -27,7 +27,7 @@ def test_trigger_example_contains_its_pattern(entry):
 def test_actor_example_contains_its_pattern(entry):
     # A country row has one example for all its forms; nisbas and capitals must at least match
     # their own written form inside a sentence.
-    example = entry.example if entry.kind not in ("nisba", "capital") else f"قال المسؤول {entry.pattern} أمس."
+    example = entry.example if entry.kind not in ("nisba", "demonym", "capital") else f"قال المسؤول {entry.pattern} أمس."
     assert _fires(LEX.actor_matcher, example, entry), f"{entry.where}: {entry.pattern!r} not in {example!r}"
 
 
@@ -55,8 +55,9 @@ def test_every_un_member_and_the_four_extra_territories_are_countries():
 def test_every_country_has_name_and_nisba_forms():
     kinds: dict[str, set[str]] = {}
     for a in LEX.actors:
-        if a.kind in ("country", "nisba"):
-            kinds.setdefault(a.country, set()).add(a.kind)
+        if a.kind in ("country", "nisba", "demonym"):
+            kind = "nisba" if a.kind == "demonym" else a.kind
+            kinds.setdefault(a.country, set()).add(kind)
     missing = sorted(c for c, k in kinds.items() if k != {"country", "nisba"})
     assert missing == []
 
