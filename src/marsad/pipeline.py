@@ -7,7 +7,14 @@ Resources come from `default_lexicon()`, built once per process.
 from __future__ import annotations
 
 from marsad.extract.actors import VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
-from marsad.extract.eventive import MIN_CONFIDENCE, confidence, is_counted, names_a_year, trigger_form
+from marsad.extract.eventive import (
+    MIN_CONFIDENCE,
+    confidence,
+    is_anaphoric,
+    is_counted,
+    names_a_year,
+    trigger_form,
+)
 from marsad.lexicon.matcher import compile_pattern
 from marsad.extract.events import detect
 from marsad.lexicon.loader import Lexicon, default_lexicon
@@ -55,7 +62,12 @@ def _events_of_sentence(
         trig = candidate.trigger
         key = compile_pattern(trig.payload.pattern)[0].lstrip("=")
         roles = assign(
-            trig.first, trig.last, tokens, found, victim_trigger=key in VICTIM_KEYS, speaking=speaking
+            trig.first,
+            trig.last,
+            tokens,
+            found,
+            victim_trigger=key in VICTIM_KEYS,
+            speaking=speaking,
         )
         form = trigger_form(tokens, trig.first, key)
         if roles.source is None and form != "noun":
@@ -64,11 +76,14 @@ def _events_of_sentence(
             form=form,
             mod=candidate.modality,
             counted=counted,
-            has_source=roles.source is not None,
+            has_source=roles.source is not None and (roles.source.kind != "unknown" or roles.source.role is not None),
             multiword=trig.length > 1,
             historical=historical,
             depth=trig.first - first,
             statement=QUAD_CLASS[trig.payload.event_type] in (1, 3),
+            anaphoric=QUAD_CLASS[trig.payload.event_type] == 4
+            and roles.source is not None
+            and is_anaphoric(tokens, roles.source.first, roles.source.role, counted),
         )
         if score < min_confidence and candidate.modality.factual:
             continue

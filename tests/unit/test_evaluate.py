@@ -25,7 +25,7 @@ def write_gold(directory):
                 if t.lower() == etype:
                     writer.writerow([rid, t, label, 1, 0, 1, text])
     spans = [
-        {"text": "تظاهر المتظاهرون الإيرانيون أمام السفارة.", "event_type": "PROTEST",
+        {"text": "تظاهر مئات الطلاب الإيرانيين أمام السفارة.", "event_type": "PROTEST",
          "spans": [{"source_role": {"main": "IRN", "role": "CVL"}}]},
         {"text": "أطلق مسلحون النار على حافلة.", "event_type": "ASSAULT",
          "spans": [{"source_role": {"main": "None", "role": "UAF"}}]},

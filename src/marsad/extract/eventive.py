@@ -64,9 +64,19 @@ def names_a_year(tokens: Sequence[str], first: int, last: int) -> bool:
     return any(len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100 for t in tokens[first:last])
 
 
+def is_anaphoric(tokens: Sequence[str], first: int, role: str | None, counted: bool) -> bool:
+    """A definite civilian actor with no count ("المتظاهرون", not "مئات المتظاهرين")."""
+    return role == "CVL" and not counted and bare(tokens[first]).startswith(("ال", "لل", "بال"))
+
+
 def is_counted(tokens: Sequence[str], first: int, last: int) -> bool:
     """The sentence gives a number (digits or a number word): a size or a toll."""
-    return any(tokens[i].isdigit() or bare(tokens[i]) in _NUMBER_WORDS for i in range(first, last))
+    return any(tokens[i].isdigit() or _is_number_word(bare(tokens[i])) for i in range(first, last))
+
+
+def _is_number_word(word: str) -> bool:
+    """"مئات", "المئات", "الاف" (آلاف: its alef is not an article)."""
+    return word in _NUMBER_WORDS or (word.startswith("ال") and word[2:] in _NUMBER_WORDS)
 
 
 def confidence(
@@ -79,10 +89,13 @@ def confidence(
     historical: bool = False,
     depth: int = 0,
     statement: bool = False,
+    anaphoric: bool = False,
 ) -> float:
     """Combine the cues: a past verb with an actor scores 0.7; a noun needs time or numbers.
 
     `historical`: the sentence names a year and no recent time; `depth`: tokens before the trigger;
+    `anaphoric`: the actor points back to an event already told ("وهتف المتظاهرون" after the
+    protest was reported): the sentence elaborates that event rather than reporting a new one;
     `statement`: a verbal event (quad classes 1 and 3: meetings, demands, condemnations), which
     news reports with nouns as often as with verbs ("في اتصال هاتفي", "إدانة المجلس").
     """
@@ -95,7 +108,8 @@ def confidence(
     score = 0.3 + weight
     score += 0.2 if mod.anchored else 0.0
     score += 0.1 if counted else 0.0
-    score += 0.1 if has_source else 0.0
+    score += 0.1 if has_source and not anaphoric else 0.0
+    score -= 0.1 if anaphoric else 0.0
     score += 0.1 if multiword else 0.0
     score -= 0.3 if mod.reference else 0.0
     score -= 0.2 if historical and not mod.anchored else 0.0
