@@ -72,7 +72,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from marsad.evaluate import evaluate_dir
     from marsad.pipeline import code_text
 
-    result = evaluate_dir(Path(args.directory), lambda text: code_text(text))
+    result = evaluate_dir(
+        Path(args.directory),
+        lambda text: code_text(text),
+        actor_coder=lambda text: code_text(text, min_confidence=0.0),
+    )
     if args.errors:
         Path(args.errors).write_text(
             json.dumps({"mistakes": result["mistakes"], "actor_errors": result["actor_errors"]}, ensure_ascii=False, indent=1),
@@ -86,7 +90,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for etype, c in summary["detection"].items():
         print(f"{etype:<10} {c['precision']:>6.3f} {c['recall']:>6.3f} {c['f1']:>6.3f} "
               f"{c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {c['tn']:>5}")  # fmt: skip
-    print(f"\n{'actors':<10} {'n':>4} {'coverage':>9} {'country':>8} {'role':>6}")
+    print("\nsource actors of every factual trigger mention (no confidence floor):")
+    print(f"{'actors':<10} {'n':>4} {'coverage':>9} {'country':>8} {'role':>6}")
     for etype, a in summary["actors"].items():
         print(f"{etype:<10} {a['sentences']:>4} {a['actor_coverage']:>9.3f} "
               f"{a['source_country_accuracy']:>8.3f} {a['source_role_accuracy']:>6.3f}")  # fmt: skip

@@ -5,7 +5,8 @@ for "easy no" / "difficult no"; "ambiguous" rows are excluded. We predict positi
 coder emits at least one factual (not negated, not hypothetical) event of that type.
 
 Actors (per `*_spans.json`): for each gold sentence, our source actor is the source of the first
-factual event of the gold type. Country is right when it equals the gold `source_role.main`
+factual event of the gold type (`marsad eval` codes these sentences without the confidence floor,
+so actor coding is measured apart from detection). Country is right when it equals the gold `source_role.main`
 of any annotated span (gold "None" = no country); role likewise with `source_role.role`.
 A sentence where we emit no such event counts as wrong; `actor_coverage` says how often.
 """
@@ -119,8 +120,12 @@ def score_actors(records: Iterable[dict[str, Any]], coder: Coder) -> dict[str, A
     return scores
 
 
-def evaluate_dir(directory: Path, coder: Coder) -> dict[str, Any]:
-    """Run both scorings over every `*_gsr.csv` and `*_spans.json` in `directory`."""
+def evaluate_dir(directory: Path, coder: Coder, actor_coder: Coder | None = None) -> dict[str, Any]:
+    """Run both scorings over every `*_gsr.csv` and `*_spans.json` in `directory`.
+
+    `actor_coder` (default: `coder`) codes the span sentences; pass a coder without the
+    confidence floor to measure actor coding apart from detection.
+    """
     if not directory.is_dir():
         raise InputError(f"{directory}: not a directory of GSR files")
     rows: list[dict[str, str]] = []
@@ -133,7 +138,7 @@ def evaluate_dir(directory: Path, coder: Coder) -> dict[str, Any]:
     records: list[dict[str, Any]] = []
     for path in sorted(directory.glob("*_spans.json")):
         records.extend(json.loads(path.read_text(encoding="utf-8")))
-    actors = score_actors(records, coder)
+    actors = score_actors(records, actor_coder or coder)
     total = ActorScore()
     for s in actors.values():
         total.sentences += s.sentences

@@ -141,11 +141,32 @@ def assign(
     ("القنصلية اليونانية" is a building, not an actor). For victim triggers (قتل، مقتل) nouns
     before the trigger or after a number are the victims, so they go to the target.
     """
+    all_found = found
     found = [
         m for m in found if not is_place(tokens, m) and m.kind != "nisba" and id(m) not in speaking
     ]
     if victim_trigger:
         return _assign_victims(trigger_first, trigger_last, tokens, found)
+    roles = _assign_by_order(trigger_first, trigger_last, tokens, found)
+    if roles.source is None:
+        # Only when no actor is named, so that every country stays traceable to its own span.
+        origin = _event_nisba(trigger_last, all_found)
+        if origin is not None:
+            return Roles(origin, roles.target)
+    return roles
+
+
+def _event_nisba(trigger_last: int, found: Sequence[Mention]) -> Mention | None:
+    """A nisba qualifying the event noun names its author: "الغارات الإسرائيلية", "ضربة جوية أميركية"."""
+    for m in found:
+        if m.kind == "nisba" and 0 <= m.first - trigger_last <= 1:
+            return m
+    return None
+
+
+def _assign_by_order(
+    trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention]
+) -> Roles:
     inside = [m for m in found if m.first >= trigger_first and m.last <= trigger_last]
     after = [
         m
