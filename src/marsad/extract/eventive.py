@@ -71,10 +71,10 @@ def is_anaphoric(tokens: Sequence[str], first: int, role: str | None, counted: b
 
 def is_counted(tokens: Sequence[str], first: int, last: int) -> bool:
     """The sentence gives a number (digits or a number word): a size or a toll."""
-    return any(tokens[i].isdigit() or _is_number_word(bare(tokens[i])) for i in range(first, last))
+    return any(tokens[i].isdigit() or is_number_word(bare(tokens[i])) for i in range(first, last))
 
 
-def _is_number_word(word: str) -> bool:
+def is_number_word(word: str) -> bool:
     """"مئات", "المئات", "الاف" (آلاف: its alef is not an article)."""
     return word in _NUMBER_WORDS or (word.startswith("ال") and word[2:] in _NUMBER_WORDS)
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from marsad.extract.modality import SPORTS_SENSITIVE, Modality, modality
 from marsad.lexicon.loader import CueEntry, Lexicon, TriggerEntry
+from marsad.extract.eventive import is_number_word
 from marsad.lexicon.matcher import Match, compile_pattern, select_longest
+from marsad.text.morph import bare
 from marsad.ontology import NO_EVENT
 
 
@@ -28,6 +30,8 @@ def detect(
 ) -> list[Candidate]:
     """Candidate events of the sentence tokens[first:last]."""
     found = select_longest(lexicon.trigger_matcher.find(tokens, first, last))
+    if not any(m.payload.event_type == "PROTEST" for m in found):
+        found.extend(protester_subjects(tokens, first, cues))
     out: list[Candidate] = []
     for match in found:
         entry = match.payload
@@ -38,4 +42,22 @@ def detect(
         if mod.sports and entry.event_type in SPORTS_SENSITIVE:
             continue
         out.append(Candidate(match, mod))
+    return out
+
+
+def protester_subjects(tokens: Sequence[str], first: int, cues: Sequence[Match[CueEntry]]) -> list[Match[TriggerEntry]]:
+    """Protesters as the subject of a clause report a protest: "ساروا ... متظاهرو", "ندد 125 ألف
+    متظاهر", "واشتبك متظاهرون مع الجيش". Subject means nominative (المتظاهرون، متظاهرو) or counted
+    (آلاف المتظاهرين، 3000 متظاهر); "فرقت الشرطة المتظاهرين" (object) reports no protest.
+    """
+    out: list[Match[TriggerEntry]] = []
+    for cue in cues:
+        entry = cue.payload
+        if entry.kind != "protester":
+            continue
+        word = bare(tokens[cue.first])
+        counted = cue.first > first and (tokens[cue.first - 1].isdigit() or is_number_word(bare(tokens[cue.first - 1])))
+        if word.endswith(("ون", "و")) or counted:
+            trigger = TriggerEntry("PROTEST", "demo", entry.cue, "protesters (subject of a clause)", entry.example, entry.where)
+            out.append(Match(trigger, cue.first, cue.last, cue.tokens, cue.length, cue.rank, cue.literal))
     return out

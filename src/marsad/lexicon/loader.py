@@ -180,7 +180,7 @@ def _actor_rank(entry: ActorEntry) -> int:
     return ACTOR_KINDS.index(entry.kind)
 
 
-CUE_KINDS = ("negation", "future", "call", "condition", "sports", "anchor", "reference", "report", "support")
+CUE_KINDS = ("negation", "future", "call", "condition", "sports", "anchor", "reference", "report", "support", "protester")
 
 
 def load_cues(directory: Path) -> list[CueEntry]:
