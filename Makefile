@@ -35,5 +35,11 @@ eval: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python tests/golden/regenerate.py
 
+## lint: ruff (lint and format) and mypy --strict on src/
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy --strict src
+
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,8 +1,8 @@
 """Marsad (مرصد): Arabic news → PLOVER political event records, with evidence for every field.
 
-    >>> import marsad
-    >>> [e.event_type for e in marsad.code("تظاهر مئات الطلاب أمام الوزارة.")]
-    ['PROTEST']
+>>> import marsad
+>>> [e.event_type for e in marsad.code("تظاهر مئات الطلاب أمام الوزارة.")]
+['PROTEST']
 """
 
 from __future__ import annotations

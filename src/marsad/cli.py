@@ -79,7 +79,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
     if args.errors:
         Path(args.errors).write_text(
-            json.dumps({"mistakes": result["mistakes"], "actor_errors": result["actor_errors"]}, ensure_ascii=False, indent=1),
+            json.dumps(
+                {"mistakes": result["mistakes"], "actor_errors": result["actor_errors"]}, ensure_ascii=False, indent=1
+            ),
             encoding="utf-8",
         )
     summary = {"detection": result["detection"], "actors": result["actors"]}
@@ -173,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory", nargs="?", help="a directory of .txt articles (default: the bundled samples)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("schema", help="print the event JSON Schema", epilog="Example: marsad schema > event.schema.json")
+    p = sub.add_parser(
+        "schema", help="print the event JSON Schema", epilog="Example: marsad schema > event.schema.json"
+    )
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("lexicon", help="validate the lexicons and print their sizes", epilog="Example: marsad lexicon")

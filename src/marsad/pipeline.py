@@ -15,9 +15,9 @@ from marsad.extract.eventive import (
     names_a_year,
     trigger_form,
 )
-from marsad.lexicon.matcher import compile_pattern
 from marsad.extract.events import detect
 from marsad.lexicon.loader import Lexicon, default_lexicon
+from marsad.lexicon.matcher import compile_pattern
 from marsad.model import Actor, Event, Evidence
 from marsad.ontology import QUAD_CLASS
 from marsad.text.normalize import normalize

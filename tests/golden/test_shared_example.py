@@ -7,7 +7,9 @@ import pytest
 import marsad
 
 CANDIDATES = [Path(__file__).parents[2] / ".." / "shared" / "examples", Path("/work/shared/examples")]
-SAMPLE = next((p / "iran_solidarity_protests.txt" for p in CANDIDATES if (p / "iran_solidarity_protests.txt").is_file()), None)
+SAMPLE = next(
+    (p / "iran_solidarity_protests.txt" for p in CANDIDATES if (p / "iran_solidarity_protests.txt").is_file()), None
+)
 pytestmark = pytest.mark.skipif(SAMPLE is None, reason="../shared/examples is not on this machine")
 
 
@@ -33,5 +35,5 @@ def test_demands_to_topple_the_regime_are_requests(coded):
 def test_every_span_slices_the_scraped_text(coded):
     text, events = coded
     for e in events:
-        assert text[e.evidence.start:e.evidence.end] == e.evidence.sentence
-        assert text[e.evidence.trigger_start:e.evidence.trigger_end] == e.evidence.trigger
+        assert text[e.evidence.start : e.evidence.end] == e.evidence.sentence
+        assert text[e.evidence.trigger_start : e.evidence.trigger_end] == e.evidence.trigger

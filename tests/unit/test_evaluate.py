@@ -46,7 +46,9 @@ def test_scores_detection_and_actors(tmp_path):
 
 
 def test_a_missed_event_counts_against_actor_accuracy(tmp_path):
-    (tmp_path / "x_gsr.csv").write_text("id,event_type,label,accept,reject,total,text\n1,PROTEST,yes,1,0,1,كلام عادي\n", encoding="utf-8")
+    (tmp_path / "x_gsr.csv").write_text(
+        "id,event_type,label,accept,reject,total,text\n1,PROTEST,yes,1,0,1,كلام عادي\n", encoding="utf-8"
+    )
     (tmp_path / "x_spans.json").write_text(json.dumps([{"text": "كلام عادي", "event_type": "PROTEST",
         "spans": [{"source_role": {"main": "None", "role": "CVL"}}]}]), encoding="utf-8")  # fmt: skip
     result = evaluate_dir(tmp_path, lambda text: code_text(text))

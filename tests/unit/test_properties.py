@@ -17,12 +17,12 @@ anything = st.text(max_size=200)
 def _check_offsets(text: str) -> None:
     for event in marsad.code(text):
         ev = event.evidence
-        assert text[ev.start:ev.end] == ev.sentence
-        assert text[ev.trigger_start:ev.trigger_end] == ev.trigger
+        assert text[ev.start : ev.end] == ev.sentence
+        assert text[ev.trigger_start : ev.trigger_end] == ev.trigger
         assert ev.start <= ev.trigger_start < ev.trigger_end <= ev.end
         for actor in (event.source, event.target):
             if actor is not None:
-                assert text[actor.start:actor.end] == actor.text
+                assert text[actor.start : actor.end] == actor.text
                 assert ev.start <= actor.start < actor.end <= ev.end
 
 

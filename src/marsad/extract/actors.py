@@ -103,7 +103,7 @@ def is_place(tokens: Sequence[str], mention: Mention) -> bool:
 
 
 def _crosses(tokens: Sequence[str], lo: int, hi: int) -> bool:
-    return any(tokens[k] in PUNCT and tokens[k] not in "«»\"" for k in range(lo, hi))
+    return any(tokens[k] in PUNCT and tokens[k] not in '«»"' for k in range(lo, hi))
 
 
 def is_prepositional(tokens: Sequence[str], mention: Mention) -> bool:
@@ -121,9 +121,7 @@ class Roles:
 
 def speakers(found: Sequence[Mention], report_ends: Sequence[int]) -> set[int]:
     """Mentions right after a reporting verb ("قال مصدر أمني"): they speak, they do not act."""
-    return {
-        id(m) for m in found for end in report_ends if 0 <= m.first - end < SPEAKER_REACH
-    }
+    return {id(m) for m in found for end in report_ends if 0 <= m.first - end < SPEAKER_REACH}
 
 
 def assign(
@@ -142,9 +140,7 @@ def assign(
     before the trigger or after a number are the victims, so they go to the target.
     """
     all_found = found
-    found = [
-        m for m in found if not is_place(tokens, m) and m.kind != "nisba" and id(m) not in speaking
-    ]
+    found = [m for m in found if not is_place(tokens, m) and m.kind != "nisba" and id(m) not in speaking]
     if victim_trigger:
         return _assign_victims(trigger_first, trigger_last, tokens, found)
     roles = _assign_by_order(trigger_first, trigger_last, tokens, found)
@@ -164,9 +160,7 @@ def _event_nisba(trigger_last: int, found: Sequence[Mention]) -> Mention | None:
     return None
 
 
-def _assign_by_order(
-    trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention]
-) -> Roles:
+def _assign_by_order(trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention]) -> Roles:
     inside = [m for m in found if m.first >= trigger_first and m.last <= trigger_last]
     after = [
         m
@@ -204,7 +198,9 @@ def _assign_by_order(
 
 
 def _assign_victims(first: int, last: int, tokens: Sequence[str], found: Sequence[Mention]) -> Roles:
-    after = [m for m in found if m.first >= last and m.first - last <= AFTER_REACH and not _crosses(tokens, last, m.first)]
+    after = [
+        m for m in found if m.first >= last and m.first - last <= AFTER_REACH and not _crosses(tokens, last, m.first)
+    ]
     before = [m for m in found if m.last <= first and first - m.last <= 2 and not _crosses(tokens, m.last, first)]
     source = next((m for m in after if not is_prepositional(tokens, m) and not _counted(tokens, m)), None)
     target = before[-1] if before else next((m for m in after if m is not source), None)
@@ -223,14 +219,18 @@ _NUMERALS = frozenset(
 )  # fmt: skip
 
 # Words after a verb that are not its subject (time, place and function words).
-_SKIPPABLE = frozenset({"امس", "اليوم", "الليله", "صباح", "مساء", "فجر", "ظهر", "ايضا", "مجددا", "نحو", "حوالي", "قرابه"})
+_SKIPPABLE = frozenset(
+    {"امس", "اليوم", "الليله", "صباح", "مساء", "فجر", "ظهر", "ايضا", "مجددا", "نحو", "حوالي", "قرابه"}
+)
 # Words that end the search: after them comes an object or a clause, not the subject.
 _NOT_SUBJECT = frozenset(
     {"في", "من", "علي", "الي", "عن", "مع", "امام", "قرب", "داخل", "خارج", "بعد", "قبل", "خلال", "منذ", "عند",
      "حيث", "كما", "ان", "انه", "قد", "لقد", "ثم", "اول", "اكثر", "اقل", "يوم", "هذا", "هذه", "ذلك", "تلك",
      "الذي", "التي", "الذين", "ما", "لا", "لم", "لن", "او", "بين", "ضد", "لدي", "تجاه", "بحق"}
 )  # fmt: skip
-_CROWD = frozenset({"المئات", "مئات", "العشرات", "عشرات", "الالاف", "الاف", "الاف", "المئات", "الملايين", "ملايين", "حشود", "الحشود", "جموع", "الجموع"})
+_CROWD = frozenset(
+    {"المئات", "مئات", "العشرات", "عشرات", "الالاف", "الاف", "الملايين", "ملايين", "حشود", "الحشود", "جموع", "الجموع"}
+)
 
 
 def unknown_source(tokens: Sequence[str], after: int, last: int) -> Mention | None:

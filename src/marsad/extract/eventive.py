@@ -75,7 +75,7 @@ def is_counted(tokens: Sequence[str], first: int, last: int) -> bool:
 
 
 def is_number_word(word: str) -> bool:
-    """"مئات", "المئات", "الاف" (آلاف: its alef is not an article)."""
+    """ "مئات", "المئات", "الاف" (آلاف: its alef is not an article)."""
     return word in _NUMBER_WORDS or (word.startswith("ال") and word[2:] in _NUMBER_WORDS)
 
 

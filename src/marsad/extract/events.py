@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from marsad.extract.eventive import is_number_word
 from marsad.extract.modality import SPORTS_SENSITIVE, Modality, modality
 from marsad.lexicon.loader import CueEntry, Lexicon, TriggerEntry
-from marsad.extract.eventive import is_number_word
 from marsad.lexicon.matcher import Match, compile_pattern, select_longest
-from marsad.text.morph import bare
 from marsad.ontology import NO_EVENT
+from marsad.text.morph import bare
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,8 @@ def protester_subjects(tokens: Sequence[str], first: int, cues: Sequence[Match[C
         word = bare(tokens[cue.first])
         counted = cue.first > first and (tokens[cue.first - 1].isdigit() or is_number_word(bare(tokens[cue.first - 1])))
         if word.endswith(("ون", "و")) or counted:
-            trigger = TriggerEntry("PROTEST", "demo", entry.cue, "protesters (subject of a clause)", entry.example, entry.where)
+            trigger = TriggerEntry(
+                "PROTEST", "demo", entry.cue, "protesters (subject of a clause)", entry.example, entry.where
+            )
             out.append(Match(trigger, cue.first, cue.last, cue.tokens, cue.length, cue.rank, cue.literal))
     return out

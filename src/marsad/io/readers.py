@@ -33,9 +33,9 @@ def article_from_json(obj: object, where: str) -> Article:
         raise InputError(f"{where}: a record must be a JSON object, got {type(obj).__name__}")
     rid, text = obj.get("id"), obj.get("text")
     if not isinstance(rid, (str, int)) or isinstance(rid, bool) or str(rid) == "":
-        raise InputError(f"{where}: missing or invalid \"id\" (a non-empty string)")
+        raise InputError(f'{where}: missing or invalid "id" (a non-empty string)')
     if not isinstance(text, str):
-        raise InputError(f"{where}: record {rid!r} has no \"text\" string")
+        raise InputError(f'{where}: record {rid!r} has no "text" string')
     extras: dict[str, str | None] = {}
     for name in OPTIONAL_FIELDS:
         value = obj.get(name)

@@ -99,7 +99,9 @@ def _check_pattern(where: str, pattern: str) -> tuple[str, ...]:
     except ValueError as exc:
         raise LexiconError(f"{where}: {exc}") from exc
     if len(words) == 1 and not words[0].startswith("=") and len(words[0]) < 3:
-        raise LexiconError(f"{where}: single-word pattern {pattern!r} is shorter than 3 letters; use =word for an exact particle")
+        raise LexiconError(
+            f"{where}: single-word pattern {pattern!r} is shorter than 3 letters; use =word for an exact particle"
+        )
     return words
 
 
@@ -180,7 +182,18 @@ def _actor_rank(entry: ActorEntry) -> int:
     return ACTOR_KINDS.index(entry.kind)
 
 
-CUE_KINDS = ("negation", "future", "call", "condition", "sports", "anchor", "reference", "report", "support", "protester")
+CUE_KINDS = (
+    "negation",
+    "future",
+    "call",
+    "condition",
+    "sports",
+    "anchor",
+    "reference",
+    "report",
+    "support",
+    "protester",
+)
 
 
 def load_cues(directory: Path) -> list[CueEntry]:

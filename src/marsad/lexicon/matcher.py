@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Generic, TypeVar
 
 from marsad.text.morph import bare, lemma_key, stem_keys
@@ -34,7 +34,7 @@ class Match(Generic[P]):
     literal: int  # length of the first word's key if written in the token (قتل in قتلت), else 0
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_pattern(pattern: str) -> tuple[str, ...]:
     """'أطلق * النار' → ('اطلق', '*', 'نار'); '=إلى' stays exact ('=الى')."""
     words: list[str] = []
@@ -91,9 +91,7 @@ class PhraseMatcher(Generic[P]):
         return found
 
 
-def _match_rest(
-    words: tuple[str, ...], tokens: Sequence[str], start: int, last: int
-) -> tuple[int, ...] | None:
+def _match_rest(words: tuple[str, ...], tokens: Sequence[str], start: int, last: int) -> tuple[int, ...] | None:
     """Indices of tokens matching words[1:] after `start` (gaps skip 0–4 non-punctuation tokens)."""
     positions = [start]
     j = start + 1

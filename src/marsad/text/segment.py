@@ -14,7 +14,7 @@ from marsad.text.normalize import NormText
 
 _TOKEN = re.compile(r"[^\W_]+|[،,:;؛«»\"()\[\]!?؟.]")
 _SENTENCE_END = re.compile(r"[.!?؟]+(?=[\s\"»)]|$)[\"»)]*|\n+")
-PUNCT = frozenset("،,:;؛«»\"()[]!?؟.")
+PUNCT = frozenset('،,:;؛«»"()[]!?؟.')
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,8 +103,8 @@ def test_evidence_slices_the_original_text_exactly():
     text = "وتظاهـــرَ المئاتُ أمام السفارة &quot;الإيرانية&quot;., ثم اعتقلت الشرطة عشرة منهم."
     for event in marsad.code(text):
         ev = event.evidence
-        assert text[ev.start:ev.end] == ev.sentence
-        assert text[ev.trigger_start:ev.trigger_end] == ev.trigger
+        assert text[ev.start : ev.end] == ev.sentence
+        assert text[ev.trigger_start : ev.trigger_end] == ev.trigger
         for actor in (event.source, event.target):
             if actor is not None:
-                assert text[actor.start:actor.end] == actor.text
+                assert text[actor.start : actor.end] == actor.text

@@ -27,7 +27,9 @@ def test_trigger_example_contains_its_pattern(entry):
 def test_actor_example_contains_its_pattern(entry):
     # A country row has one example for all its forms; nisbas and capitals must at least match
     # their own written form inside a sentence.
-    example = entry.example if entry.kind not in ("nisba", "demonym", "capital") else f"قال المسؤول {entry.pattern} أمس."
+    example = (
+        entry.example if entry.kind not in ("nisba", "demonym", "capital") else f"قال المسؤول {entry.pattern} أمس."
+    )
     assert _fires(LEX.actor_matcher, example, entry), f"{entry.where}: {entry.pattern!r} not in {example!r}"
 
 

@@ -45,7 +45,7 @@ def test_paragraph_join_becomes_a_line_break():
 def test_hashtag_becomes_words_and_is_kept_as_a_tag():
     norm = normalize("نظام #ولاية_الفقيه اليوم")
     assert norm.text == "نظام  ولايه الفقيه اليوم"
-    (start, end), = norm.hashtags
+    ((start, end),) = norm.hashtags
     assert "نظام #ولاية_الفقيه اليوم"[start:end] == "#ولاية_الفقيه"
 
 

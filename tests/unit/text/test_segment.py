@@ -5,7 +5,7 @@ from marsad.text.segment import segment, sentence_spans
 def test_sentences_split_on_full_stops_question_marks_and_paragraph_joins():
     text = "تظاهر المئات في برلين., وفي باريس تجمع آخرون. هل انتهى الأمر؟ نعم"
     seg = segment(normalize(text))
-    sentences = [seg.norm.text[s.start:s.end] for s in seg.sentences]
+    sentences = [seg.norm.text[s.start : s.end] for s in seg.sentences]
     assert sentences == ["تظاهر المئات في برلين.", "وفي باريس تجمع اخرون.", "هل انتهي الامر؟", "نعم"]
 
 
