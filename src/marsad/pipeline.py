@@ -9,6 +9,7 @@ from __future__ import annotations
 from marsad.extract.actors import VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
 from marsad.extract.eventive import (
     MIN_CONFIDENCE,
+    clause_depth,
     confidence,
     is_anaphoric,
     is_counted,
@@ -61,6 +62,7 @@ def _events_of_sentence(
     for candidate in candidates:
         trig = candidate.trigger
         key = compile_pattern(trig.payload.pattern)[0].lstrip("=")
+        form = trigger_form(tokens, trig.first, key)
         roles = assign(
             trig.first,
             trig.last,
@@ -68,8 +70,8 @@ def _events_of_sentence(
             found,
             victim_trigger=key in VICTIM_KEYS,
             speaking=speaking,
+            subject_before=form == "noun" and candidate.modality.supported,
         )
-        form = trigger_form(tokens, trig.first, key)
         if roles.source is None and form != "noun":
             roles = Roles(unknown_source(tokens, trig.last, last), roles.target)
         score = confidence(
@@ -79,7 +81,7 @@ def _events_of_sentence(
             has_source=roles.source is not None and (roles.source.kind != "unknown" or roles.source.role is not None),
             multiword=trig.length > 1,
             historical=historical,
-            depth=trig.first - first,
+            depth=clause_depth(tokens, first, trig.first),
             statement=QUAD_CLASS[trig.payload.event_type] in (1, 3),
             anaphoric=QUAD_CLASS[trig.payload.event_type] == 4
             and roles.source is not None

@@ -37,3 +37,23 @@ def test_every_span_slices_the_scraped_text(coded):
     for e in events:
         assert text[e.evidence.start : e.evidence.end] == e.evidence.sentence
         assert text[e.evidence.trigger_start : e.evidence.trigger_end] == e.evidence.trigger
+
+
+def test_paris_protest_in_front_of_the_embassy(coded):
+    text, events = coded
+    paris = text.index("أمام السفارة الإيرانية في فرنسا")
+    protest = [e for e in events if e.event_type == "PROTEST" and e.evidence.start <= paris < e.evidence.end]
+    assert protest and protest[0].factual
+    assert protest[0].source is not None and protest[0].source.country == "IRN"
+
+
+def test_attacks_on_security_posts(coded):
+    _, events = coded
+    attacks = [e for e in events if e.event_type == "ASSAULT" and e.evidence.trigger == "لهجمات"]
+    assert attacks and attacks[0].factual
+
+
+def test_death_penalty_calls_are_not_executions(coded):
+    _, events = coded
+    executions = [e for e in events if e.event_type == "ASSAULT" and "الإعدام" in e.evidence.trigger]
+    assert executions and all(not e.factual for e in executions)

@@ -102,8 +102,13 @@ def is_place(tokens: Sequence[str], mention: Mention) -> bool:
     return mention.first > 0 and bare(tokens[mention.first - 1]) in _LOCATIVES
 
 
+# A relative pronoun opens a clause of its own: "لصور خامنئي ... التي انطلقت بها التظاهرات".
+_RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي"})
+
+
 def _crosses(tokens: Sequence[str], lo: int, hi: int) -> bool:
-    return any(tokens[k] in PUNCT and tokens[k] not in '«»"' for k in range(lo, hi))
+    """True when tokens[lo:hi] hold a clause boundary (punctuation or a relative pronoun)."""
+    return any((tokens[k] in PUNCT and tokens[k] not in '«»"') or bare(tokens[k]) in _RELATIVES for k in range(lo, hi))
 
 
 def is_prepositional(tokens: Sequence[str], mention: Mention) -> bool:
@@ -132,18 +137,21 @@ def assign(
     *,
     victim_trigger: bool = False,
     speaking: frozenset[int] = frozenset(),
+    subject_before: bool = False,
 ) -> Roles:
     """Pick source and target mentions for the trigger at tokens [trigger_first, trigger_last).
 
     Left out: places ("في إيران"), speakers of a reporting verb, a nisba standing alone
     ("القنصلية اليونانية" is a building, not an actor). For victim triggers (قتل، مقتل) nouns
     before the trigger or after a number are the victims, so they go to the target.
+    `subject_before`: the trigger is a noun carried by a light verb ("شارك المئات ... في
+    مظاهرة"), whose subject stands before the noun.
     """
     all_found = found
     found = [m for m in found if not is_place(tokens, m) and m.kind != "nisba" and id(m) not in speaking]
     if victim_trigger:
         return _assign_victims(trigger_first, trigger_last, tokens, found)
-    roles = _assign_by_order(trigger_first, trigger_last, tokens, found)
+    roles = _assign_by_order(trigger_first, trigger_last, tokens, found, subject_before)
     if roles.source is None:
         # Only when no actor is named, so that every country stays traceable to its own span.
         origin = _event_nisba(trigger_last, all_found)
@@ -160,13 +168,15 @@ def _event_nisba(trigger_last: int, found: Sequence[Mention]) -> Mention | None:
     return None
 
 
-def _assign_by_order(trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention]) -> Roles:
+def _assign_by_order(
+    trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention], subject_before: bool
+) -> Roles:
     inside = [m for m in found if m.first >= trigger_first and m.last <= trigger_last]
     after = [
         m
         for m in found
         if m.first >= trigger_last
-        and m.first - trigger_last <= AFTER_REACH
+        and m.first - trigger_last <= (0 if m.kind in _PLACE_KINDS else AFTER_REACH)
         and not _crosses(tokens, trigger_last, m.first)
     ]
     before = [
@@ -179,6 +189,8 @@ def _assign_by_order(trigger_first: int, trigger_last: int, tokens: Sequence[str
     source: Mention | None = None
     if inside:
         source = inside[0]
+    elif before and (subject_before or agrees_with_preceding_subject(tokens[trigger_first])):
+        source = before[-1]
     elif after and not is_prepositional(tokens, after[0]):
         source = after[0]
     elif before:
@@ -191,10 +203,18 @@ def _assign_by_order(trigger_first: int, trigger_last: int, tokens: Sequence[str
             and m is not source
             and m.first - trigger_last <= AFTER_REACH + 5
             and not _crosses(tokens, trigger_last, m.first)
+            and (m.kind not in _PLACE_KINDS or is_prepositional(tokens, m) or m.first == trigger_last)
         ),
         None,
     )
     return Roles(source, target)
+
+
+def agrees_with_preceding_subject(token: str) -> bool:
+    """A plural verb follows its subject: "المشاركون رفعوا" (a verb-first clause has a singular
+    verb: "رفع المشاركون"), so a plural-marked trigger takes its source from before it."""
+    word = bare(token)
+    return len(word) > 4 and word.endswith(("وا", "ون")) and not word.startswith("ال")
 
 
 def _assign_victims(first: int, last: int, tokens: Sequence[str], found: Sequence[Mention]) -> Roles:

@@ -59,6 +59,20 @@ def trigger_form(tokens: Sequence[str], index: int, key: str) -> str:
     return "bare" if word == key else "noun"
 
 
+_CLAUSE_OPENERS = frozenset({"حيث", "اذ", "فيما", "بينما", "كما", "ثم"})
+
+
+def clause_depth(tokens: Sequence[str], first: int, index: int) -> int:
+    """Tokens between the start of the trigger's clause (sentence start or حيث، إذ، فيما ...)
+    and the trigger."""
+    start = first
+    for k in range(index - 1, first - 1, -1):
+        if bare(tokens[k]) in _CLAUSE_OPENERS:
+            start = k + 1
+            break
+    return index - start
+
+
 def names_a_year(tokens: Sequence[str], first: int, last: int) -> bool:
     """The sentence names a year ("عام 2005", "في 1986"): background more often than news."""
     return any(len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100 for t in tokens[first:last])

@@ -19,7 +19,7 @@ from marsad.lexicon.matcher import Match
 from marsad.text.morph import bare
 
 # How far (in tokens) a cue of each kind reaches towards the trigger.
-WINDOW = {"negation": 3, "future": 5, "call": 10, "condition": 10, "reference": 1, "support": 4, "report": 0}
+WINDOW = {"negation": 3, "future": 5, "call": 10, "condition": 10, "reference": 1, "support": 6, "report": 0}
 AFTER_WINDOW = 4
 # Punctuation a cue's scope does not cross (the call scope crosses commas: "دعت النقابة، ...").
 HARD_STOPS = frozenset(".!?؟:;؛")
