@@ -82,6 +82,8 @@ def main() -> int:
         "lexicon_load_s": round(load_s, 3),
         "articles_per_s": round(len(texts) / total_s, 1),
         "sentences_per_s": round(sentences / total_s),
+        "words_per_s": round(words / total_s),
+        "articles_per_s_at_500_words": round(words / total_s / 500, 1),
         "share_normalise_segment": round(text_s / total_s, 3),
         "peak_rss_mib": round(peak_rss_mib(), 1),
         "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}, 1 core",
