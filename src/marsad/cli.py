@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from typing import TextIO
 from marsad import __version__
 from marsad.errors import MarsadError
 from marsad.io.readers import BadRecord, read_path
+from marsad.io.resume import prepare_resume
 from marsad.model import Event
 
 EXIT_OK, EXIT_RECORD_FAILED, EXIT_USAGE = 0, 1, 2
@@ -30,12 +32,34 @@ def _report(bad: BadRecord) -> None:
 
 
 @contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
+def _output(path: str | None, *, append: bool = False) -> Iterator[TextIO]:
     if path is None or path == "-":
         yield sys.stdout
     else:
-        with open(path, "w", encoding="utf-8") as handle:
+        with open(path, "a" if append else "w", encoding="utf-8") as handle:
             yield handle
+
+
+class Progress:
+    """A one-line counter on stderr (only when stderr is a terminal): articles, rate, failures."""
+
+    def __init__(self, every: int = 200) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.every = every
+        self.done = 0
+        self.failed = 0
+        self.started = time.monotonic()
+
+    def tick(self, *, failed: bool = False) -> None:
+        self.done += 1
+        self.failed += failed
+        if self.enabled and self.done % self.every == 0:
+            rate = self.done / max(time.monotonic() - self.started, 1e-9)
+            print(f"\rmarsad: {self.done} articles, {rate:.0f}/s, {self.failed} failed", end="", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.enabled and self.done >= self.every:
+            print(file=sys.stderr)
 
 
 def _check_paths(paths: Sequence[str]) -> str | None:
@@ -54,17 +78,27 @@ def cmd_code(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    failed = 0
-    with _output(args.out) as out:
+    if args.resume and not args.out:
+        print("marsad: --resume needs --out FILE", file=sys.stderr)
+        return EXIT_USAGE
+    done = prepare_resume(Path(args.out)) if args.resume else set()
+    progress = Progress()
+    with _output(args.out, append=args.resume) as out:
         for path in paths:
             for item in read_path(path):
                 if isinstance(item, BadRecord):
                     _report(item)
-                    failed += 1
+                    progress.tick(failed=True)
                     continue
-                for event in code_text(item.text, article_id=item.id):
-                    out.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
-    return EXIT_RECORD_FAILED if failed else EXIT_OK
+                if item.id in done:
+                    continue
+                lines = [
+                    json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in code_text(item.text, article_id=item.id)
+                ]
+                out.write("".join(lines))
+                progress.tick()
+    progress.close()
+    return EXIT_RECORD_FAILED if progress.failed else EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -158,9 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("code", help="code articles into JSONL events",
-                       epilog="Example: marsad code articles.jsonl --out events.jsonl")  # fmt: skip
+                       epilog="Example: marsad code articles.jsonl --out events.jsonl [--resume]")  # fmt: skip
     p.add_argument("paths", nargs="*", help=".jsonl (one article a line) or text files; - or none = stdin")
     p.add_argument("--out", help="write events here instead of stdout")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run: keep the articles already in --out, code the rest",
+    )
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("eval", help="score against GSR-format gold data",

@@ -92,3 +92,35 @@ def test_every_command_help_ends_with_an_example(command, capsys):
 def test_schema_command_prints_the_schema(capsys):
     code, out, _ = run(["schema"], capsys)
     assert code == 0 and json.loads(out)["title"] == "Marsad event record"
+
+
+def _articles(n: int) -> str:
+    return "".join(
+        json.dumps(
+            {"id": f"a{i}", "text": f"تظاهر مئات الطلاب أمام الوزارة رقم {i}. اعتقلت الشرطة عشرة منهم."},
+            ensure_ascii=False,
+        )
+        + "\n"
+        for i in range(n)
+    )
+
+
+def test_resume_after_an_interrupted_run_codes_every_article_once(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(_articles(6), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["code", str(src), "--out", str(out)]) == 0
+    full = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Simulate a crash in the middle of article a3: its first line only, half written.
+    cut = [line for line in full if '"a0"' in line or '"a1"' in line or '"a2"' in line]
+    partial = next(line for line in full if '"a3"' in line)
+    out.write_text("".join(cut) + partial[: len(partial) // 2], encoding="utf-8")
+    assert main(["code", str(src), "--out", str(out), "--resume"]) == 0
+    assert out.read_text(encoding="utf-8").splitlines(keepends=True) == full
+
+
+def test_resume_needs_an_output_file(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(_articles(1), encoding="utf-8")
+    code, _, err = run(["code", str(src), "--resume"], capsys)
+    assert code == 2 and "--out" in err

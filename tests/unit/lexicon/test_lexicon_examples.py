@@ -71,3 +71,11 @@ def test_every_lexicon_actor_has_an_english_name():
 def test_patterns_compile_to_at_least_one_word():
     for t in LEX.triggers:
         assert compile_pattern(t.pattern)
+
+
+def test_every_plover_mode_of_protest_assault_and_coerce_has_a_trigger():
+    from marsad.ontology import MODES
+
+    for etype in ("PROTEST", "ASSAULT", "COERCE"):
+        covered = {t.mode for t in LEX.triggers if t.event_type == etype}
+        assert MODES[etype] <= covered, f"{etype} modes without a trigger: {sorted(MODES[etype] - covered)}"
