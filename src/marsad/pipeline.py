@@ -6,6 +6,8 @@ Resources come from `default_lexicon()`, built once per process.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from marsad.extract.actors import VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
 from marsad.extract.eventive import (
     MIN_CONFIDENCE,
@@ -16,9 +18,8 @@ from marsad.extract.eventive import (
     names_a_year,
     trigger_form,
 )
-from marsad.extract.events import detect
+from marsad.extract.events import Candidate, detect
 from marsad.lexicon.loader import Lexicon, default_lexicon
-from marsad.lexicon.matcher import compile_pattern
 from marsad.model import Actor, Event, Evidence
 from marsad.ontology import QUAD_CLASS
 from marsad.text.normalize import normalize
@@ -44,6 +45,79 @@ def retype(event_type: str, mode: str | None, source: Mention | None) -> tuple[s
     return event_type, mode
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What one sentence offers every trigger in it: tokens, actors, and sentence-wide cues."""
+
+    tokens: tuple[str, ...]
+    first: int
+    last: int
+    found: list[Mention]
+    speaking: frozenset[int]
+    counted: bool
+    historical: bool
+
+
+def _roles(candidate: Candidate, form: str, ctx: _Context) -> Roles:
+    trig = candidate.trigger
+    roles = assign(
+        trig.first,
+        trig.last,
+        ctx.tokens,
+        ctx.found,
+        victim_trigger=candidate.key in VICTIM_KEYS,
+        speaking=ctx.speaking,
+        subject_before=form == "noun" and candidate.modality.supported,
+    )
+    if roles.source is None and form != "noun":
+        return Roles(unknown_source(ctx.tokens, trig.last, ctx.last), roles.target)
+    return roles
+
+
+def _score(candidate: Candidate, form: str, roles: Roles, ctx: _Context) -> float:
+    trig = candidate.trigger
+    quad = QUAD_CLASS[trig.payload.event_type]
+    source = roles.source
+    return confidence(
+        form=form,
+        mod=candidate.modality,
+        counted=ctx.counted,
+        has_source=source is not None and (source.kind != "unknown" or source.role is not None),
+        multiword=trig.length > 1,
+        historical=ctx.historical,
+        depth=clause_depth(ctx.tokens, ctx.first, trig.first),
+        statement=quad in (1, 3),
+        anaphoric=quad == 4 and source is not None and is_anaphoric(ctx.tokens, source.first, source.role, ctx.counted),
+    )
+
+
+def _event(
+    seg: Segmented,
+    evidence_span: tuple[int, int],
+    candidate: Candidate,
+    roles: Roles,
+    score: float,
+    article_id: str | None,
+) -> Event:
+    trig, entry, original = candidate.trigger, candidate.trigger.payload, seg.norm.original
+    s_start, s_end = evidence_span
+    t_start, t_end = seg.norm.orig_span(seg.starts[trig.first], seg.ends[trig.last - 1])
+    event_type, mode = retype(entry.event_type, entry.mode, roles.source)
+    return Event(
+        article_id=article_id,
+        event_type=event_type,
+        mode=mode,
+        quad_class=QUAD_CLASS[event_type],
+        source=_actor(seg, roles.source),
+        target=_actor(seg, roles.target),
+        evidence=Evidence(original[s_start:s_end], s_start, s_end, original[t_start:t_end], t_start, t_end),
+        negated=candidate.modality.negated,
+        hypothetical=candidate.modality.hypothetical,
+        confidence=score,
+        trigger_gloss=entry.gloss_en,
+    )
+
+
 def _events_of_sentence(
     lexicon: Lexicon, seg: Segmented, sentence: Sentence, article_id: str | None, min_confidence: float
 ) -> list[Event]:
@@ -53,60 +127,23 @@ def _events_of_sentence(
     if not candidates:
         return []
     found = mentions(lexicon.actor_matcher.find(tokens, first, last), tokens)
-    original = seg.norm.original
-    s_start, s_end = seg.norm.orig_span(sentence.start, sentence.end)
-    speaking = frozenset(speakers(found, [c.last for c in cues if c.payload.kind == "report"]))
-    counted = is_counted(tokens, first, last)
-    historical = names_a_year(tokens, first, last)
+    ctx = _Context(
+        tokens,
+        first,
+        last,
+        found,
+        frozenset(speakers(found, [c.last for c in cues if c.payload.kind == "report"])),
+        is_counted(tokens, first, last),
+        names_a_year(tokens, first, last),
+    )
+    evidence_span = seg.norm.orig_span(sentence.start, sentence.end)
     events: list[Event] = []
     for candidate in candidates:
-        trig = candidate.trigger
-        key = compile_pattern(trig.payload.pattern)[0].lstrip("=")
-        form = trigger_form(tokens, trig.first, key)
-        roles = assign(
-            trig.first,
-            trig.last,
-            tokens,
-            found,
-            victim_trigger=key in VICTIM_KEYS,
-            speaking=speaking,
-            subject_before=form == "noun" and candidate.modality.supported,
-        )
-        if roles.source is None and form != "noun":
-            roles = Roles(unknown_source(tokens, trig.last, last), roles.target)
-        score = confidence(
-            form=form,
-            mod=candidate.modality,
-            counted=counted,
-            has_source=roles.source is not None and (roles.source.kind != "unknown" or roles.source.role is not None),
-            multiword=trig.length > 1,
-            historical=historical,
-            depth=clause_depth(tokens, first, trig.first),
-            statement=QUAD_CLASS[trig.payload.event_type] in (1, 3),
-            anaphoric=QUAD_CLASS[trig.payload.event_type] == 4
-            and roles.source is not None
-            and is_anaphoric(tokens, roles.source.first, roles.source.role, counted),
-        )
-        if score < min_confidence and candidate.modality.factual:
-            continue
-        t_start, t_end = seg.norm.orig_span(seg.starts[trig.first], seg.ends[trig.last - 1])
-        entry = trig.payload
-        event_type, mode = retype(entry.event_type, entry.mode, roles.source)
-        events.append(
-            Event(
-                article_id=article_id,
-                event_type=event_type,
-                mode=mode,
-                quad_class=QUAD_CLASS[event_type],
-                source=_actor(seg, roles.source),
-                target=_actor(seg, roles.target),
-                evidence=Evidence(original[s_start:s_end], s_start, s_end, original[t_start:t_end], t_start, t_end),
-                negated=candidate.modality.negated,
-                hypothetical=candidate.modality.hypothetical,
-                confidence=score,
-                trigger_gloss=entry.gloss_en,
-            )
-        )
+        form = trigger_form(tokens, candidate.trigger.first, candidate.key)
+        roles = _roles(candidate, form, ctx)
+        score = _score(candidate, form, roles, ctx)
+        if score >= min_confidence or not candidate.modality.factual:
+            events.append(_event(seg, evidence_span, candidate, roles, score, article_id))
     return events
 
 

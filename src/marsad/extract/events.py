@@ -23,6 +23,7 @@ class Candidate:
 
     trigger: Match[TriggerEntry]
     modality: Modality
+    key: str  # the lookup key of the trigger's first word ("قتل" for the row قتل)
 
 
 def detect(
@@ -37,11 +38,11 @@ def detect(
         entry = match.payload
         if entry.event_type == NO_EVENT:
             continue
-        key = compile_pattern(entry.pattern)[0]
+        key = compile_pattern(entry.pattern)[0].lstrip("=")
         mod = modality(match, key, tokens, cues)
         if mod.sports and entry.event_type in SPORTS_SENSITIVE:
             continue
-        out.append(Candidate(match, mod))
+        out.append(Candidate(match, mod, key))
     return out
 
 
