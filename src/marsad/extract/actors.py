@@ -6,7 +6,10 @@ actors). An agent followed by a nisba or a country name is one mention:
 
 Arabic news is verb-first as often as noun-first, so the source of a trigger is the first actor
 right after it ("تظاهر الطلاب", "مظاهرات الطلاب"), else the nearest actor before it
-("الطلاب تظاهروا"). An actor introduced by a preposition (ضد، على، بحق ...) is a target.
+("الطلاب تظاهروا"); a plural verb agrees with a subject before it ("المشاركون رفعوا"). An actor
+introduced by a preposition (ضد، على، بحق ...) is a target; places ("في إيران"), speakers ("قال
+مصدر أمني") and lone nisba adjectives are not actors; around victim triggers (قتل، مقتل) the
+counted nouns are the victims.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ class Mention:
 
 def _prefixed(tokens: Sequence[str], match: Match[ActorEntry]) -> bool:
     word = bare(tokens[match.first])
-    return word[:1] in ("ب", "ل") and not word.startswith(compile_pattern(match.payload.pattern)[0])
+    return word[:1] in ("ب", "ل") and not word.startswith(compile_pattern(match.payload.pattern)[0].lstrip("="))
 
 
 def _combine(tokens: Sequence[str], head: Match[ActorEntry], qualifier: Match[ActorEntry]) -> Mention:
