@@ -68,9 +68,6 @@ class PhraseMatcher(Generic[P]):
         self._first_stems = frozenset(k for k in self._index if not k.startswith("="))
         self._first_exact = frozenset(k[1:] for k in self._index if k.startswith("="))
 
-    def __len__(self) -> int:
-        return sum(len(v) for v in self._index.values())
-
     def find(self, tokens: Sequence[str], first: int, last: int) -> list[Match[P]]:
         """All matches that start in tokens[first:last] and end before `last`."""
         found: list[Match[P]] = []
