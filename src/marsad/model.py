@@ -71,6 +71,89 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """Where an event happened: a gazetteer entry and the text that named it.
+
+    `precision` follows ACLED's geo_precision: 1 = the town itself, 2 = part of a region or a
+    nearby town, 3 = only the region or the country. `feature` is country / admin / city /
+    landmark. `basis` says where the place came from: "sentence" (named in the event's sentence),
+    "paragraph" or "dateline" (inherited), "article" (the article's main place).
+    `text`/`start`/`end` always slice the original article text.
+    """
+
+    text: str
+    start: int
+    end: int
+    name_ar: str
+    name_en: str
+    geonameid: int | None
+    country_iso2: str | None
+    country_iso3: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    precision: int
+    feature: str
+    basis: str = "sentence"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "name_ar": self.name_ar,
+            "name_en": self.name_en,
+            "geonameid": self.geonameid,
+            "country_iso2": self.country_iso2,
+            "country_iso3": self.country_iso3,
+            "admin1": self.admin1,
+            "lat": self.lat,
+            "lon": self.lon,
+            "precision": self.precision,
+            "feature": self.feature,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """When an event happened: an ISO date, ACLED's time precision and the text it came from.
+
+    `time_precision`: 1 = the day, 2 = the week, 3 = the month. `basis` is "text" (a date
+    expression in the article, `text`/`start`/`end` slice the original), "dateline" (the
+    article's dateline) or "article_date" (the input record's date; no span).
+    """
+
+    date: str
+    time_precision: int
+    text: str | None
+    start: int | None
+    end: int | None
+    basis: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "basis": self.basis}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A count read from the text (crowd size, fatalities, injuries) as a range.
+
+    An exact figure has `min == max`; vague ones follow the conventions in docs/quantities.md
+    (e.g. "المئات" → 200–999). `max` is None when the text gives only a lower bound.
+    """
+
+    text: str
+    start: int
+    end: int
+    min: int
+    max: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "min": self.min, "max": self.max}
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One coded event mention (PLOVER type and mode, actors, evidence, modality flags)."""
 
