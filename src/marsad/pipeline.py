@@ -88,6 +88,7 @@ def _score(candidate: Candidate, form: str, roles: Roles, ctx: _Context) -> floa
         depth=clause_depth(ctx.tokens, ctx.first, trig.first),
         statement=quad in (1, 3),
         anaphoric=quad == 4 and source is not None and is_anaphoric(ctx.tokens, source.first, source.role, ctx.counted),
+        instrument=trig.payload.instrument,
     )
 
 

@@ -104,12 +104,15 @@ def confidence(
     depth: int = 0,
     statement: bool = False,
     anaphoric: bool = False,
+    instrument: bool = False,
 ) -> float:
     """Combine the cues: a past verb with an actor scores 0.7; a noun needs time or numbers.
 
     `historical`: the sentence names a year and no recent time; `depth`: tokens before the trigger;
     `anaphoric`: the actor points back to an event already told ("وهتف المتظاهرون" after the
     protest was reported): the sentence elaborates that event rather than reporting a new one;
+    `instrument`: the trigger is a weapon named as a noun ("الصواريخ"), an event only when a verb
+    of use supports it ("سقطت صواريخ"، "ألقى قنبلة");
     `statement`: a verbal event (quad classes 1 and 3: meetings, demands, condemnations), which
     news reports with nouns as often as with verbs ("في اتصال هاتفي", "إدانة المجلس").
     """
@@ -126,6 +129,7 @@ def confidence(
     score -= 0.1 if anaphoric else 0.0
     score += 0.1 if multiword else 0.0
     score -= 0.3 if mod.reference else 0.0
+    score -= 0.3 if instrument and not mod.supported else 0.0
     score -= 0.2 if historical and not mod.anchored else 0.0
     score -= 0.1 if depth > DEEP else 0.0
     return round(min(max(score, 0.05), 0.95), 2)

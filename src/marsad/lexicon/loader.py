@@ -33,6 +33,8 @@ class TriggerEntry:
     gloss_en: str
     example: str
     where: str
+    # A weapon named as a noun (triggers/instruments.tsv): an event only with a verb of use.
+    instrument: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,8 @@ def load_triggers(directory: Path) -> list[TriggerEntry]:
             if mode is not None and mode not in MODES.get(etype, ()):
                 raise LexiconError(f"{where}: mode {mode!r} is not a PLOVER mode of {etype}")
             _check_pattern(where, row["pattern"])
-            entries.append(TriggerEntry(etype, mode, row["pattern"], row["gloss_en"], row["example"], where))
+            instrument = path.stem == "instruments"
+            entries.append(TriggerEntry(etype, mode, row["pattern"], row["gloss_en"], row["example"], where, instrument))
     return entries
 
 

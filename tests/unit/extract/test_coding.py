@@ -108,3 +108,26 @@ def test_evidence_slices_the_original_text_exactly():
         for actor in (event.source, event.target):
             if actor is not None:
                 assert text[actor.start : actor.end] == actor.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تعمل الوزارة على تطوير الصواريخ بعيدة المدى منذ سنوات.",
+        "ضبطت الشرطة في حقيبته سكينا ومسدسا.",
+        "عثرت القوات على مخزن للقنابل اليدوية في المزرعة.",
+    ],
+)
+def test_weapons_named_without_their_use_are_not_attacks(text):
+    assert not factual(text, "ASSAULT"), text
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("سقطت صواريخ على القاعدة الجوية فجر اليوم.", "heavy-weapons"),
+        ("ألقى مجهولون قنبلة على مقر الحزب مساء أمس.", "explosives"),
+    ],
+)
+def test_weapons_in_use_are_attacks(text, mode):
+    assert any(e.mode == mode for e in factual(text, "ASSAULT")), text
