@@ -168,6 +168,11 @@ class Event:
     hypothetical: bool
     confidence: float
     trigger_gloss: str
+    location: Place | None = None
+    when: When | None = None
+    size: Quantity | None = None
+    fatalities: Quantity | None = None
+    injuries: Quantity | None = None
 
     @property
     def factual(self) -> bool:
@@ -182,6 +187,13 @@ class Event:
             "quad_class": self.quad_class,
             "source": self.source.to_dict() if self.source else None,
             "target": self.target.to_dict() if self.target else None,
+            "location": self.location.to_dict() if self.location else None,
+            "date": self.when.date if self.when else None,
+            "time_precision": self.when.time_precision if self.when else None,
+            "date_source": self.when.to_dict() if self.when else None,
+            "size": self.size.to_dict() if self.size else None,
+            "fatalities": self.fatalities.to_dict() if self.fatalities else None,
+            "injuries": self.injuries.to_dict() if self.injuries else None,
             "evidence": self.evidence.to_dict(),
             "trigger_gloss": self.trigger_gloss,
             "negated": self.negated,
