@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from marsad.errors import InputError, LexiconError, MarsadError, UsageError
-from marsad.model import Actor, Article, Event, Evidence
+from marsad.model import Actor, Article, Event, Evidence, Place, Quantity, When
 
 __all__ = [
     "Actor",
@@ -18,7 +18,10 @@ __all__ = [
     "InputError",
     "LexiconError",
     "MarsadError",
+    "Place",
+    "Quantity",
     "UsageError",
+    "When",
     "code",
 ]
 __version__ = "0.1.0"
@@ -27,11 +30,15 @@ __version__ = "0.1.0"
 def code(text: str, *, article_id: str | None = None, date: str | None = None) -> list[Event]:
     """Code one Arabic article into event records; every offset indexes `text`.
 
-    `date` (ISO, the article's publication date) is accepted for the date-resolution stage;
-    this version does not resolve event dates yet.
+    `date` is the article's publication date (ISO, e.g. "2018-01-06"): relative dates ("أمس")
+    resolve against it; without it the article's dateline is used. An unreadable `date` raises
+    `InputError`.
     """
+    from marsad.extract.dates import parse_record_date
     from marsad.pipeline import code_text
 
     if not isinstance(text, str):
         raise InputError(f"article {article_id!r}: text must be str, not {type(text).__name__}")
-    return code_text(text, article_id=article_id)
+    if date is not None and parse_record_date(date) is None:
+        raise InputError(f"article {article_id!r}: unreadable date {date!r} (expected ISO, e.g. 2018-01-06)")
+    return code_text(text, article_id=article_id, date=date)

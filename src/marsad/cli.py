@@ -21,7 +21,7 @@ from marsad import __version__
 from marsad.errors import MarsadError
 from marsad.io.readers import BadRecord, read_path
 from marsad.io.resume import prepare_resume
-from marsad.model import Event
+from marsad.model import Article, Event
 
 EXIT_OK, EXIT_RECORD_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -69,8 +69,20 @@ def _check_paths(paths: Sequence[str]) -> str | None:
     return None
 
 
+def _articles(paths: Sequence[str], progress: Progress) -> Iterator[Article]:
+    """Every readable article of `paths`; bad records are reported on stderr and counted."""
+    for path in paths:
+        for item in read_path(path):
+            if isinstance(item, BadRecord):
+                _report(item)
+                progress.tick(failed=True)
+                continue
+            yield item
+
+
 def cmd_code(args: argparse.Namespace) -> int:
     """Code articles to JSONL events."""
+    from marsad.extract.dates import parse_record_date
     from marsad.pipeline import code_text
 
     paths = args.paths or ["-"]
@@ -84,21 +96,52 @@ def cmd_code(args: argparse.Namespace) -> int:
     done = prepare_resume(Path(args.out)) if args.resume else set()
     progress = Progress()
     with _output(args.out, append=args.resume) as out:
-        for path in paths:
-            for item in read_path(path):
-                if isinstance(item, BadRecord):
-                    _report(item)
-                    progress.tick(failed=True)
-                    continue
-                if item.id in done:
-                    continue
-                lines = [
-                    json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in code_text(item.text, article_id=item.id)
-                ]
-                out.write("".join(lines))
-                progress.tick()
+        for item in _articles(paths, progress):
+            if item.id in done:
+                continue
+            date = item.date
+            if date is not None and parse_record_date(date) is None:
+                print(f"marsad: article {item.id}: unreadable date {date!r}, coded without it", file=sys.stderr)
+                date = None
+            events = code_text(item.text, article_id=item.id, date=date)
+            out.write("".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events))
+            progress.tick()
     progress.close()
     return EXIT_RECORD_FAILED if progress.failed else EXIT_OK
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    """Print every place mention recognised in the articles, one JSON object a line."""
+    from marsad.extract.places import place_records
+
+    paths = args.paths or ["-"]
+    problem = _check_paths(paths)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    progress = Progress()
+    with _output(args.out) as out:
+        for item in _articles(paths, progress):
+            records = place_records(item.text, item.id)
+            out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+            progress.tick()
+    progress.close()
+    return EXIT_RECORD_FAILED if progress.failed else EXIT_OK
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    """Show (or rebuild) the cached Arabic gazetteer index."""
+    from marsad.geo.gazetteer import build_gazetteer, cache_path, load_gazetteer
+
+    path = cache_path()
+    if args.rebuild or not path.exists():
+        report = build_gazetteer(path)
+        load_gazetteer.cache_clear()
+        print(f"built {report.path}: {report.entries} places, {report.names} names, "
+              f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s from {report.city_file}")  # fmt: skip
+    else:
+        print(f"{path} ({path.stat().st_size / 1e6:.1f} MB); rebuild with: marsad gazetteer --rebuild")
+    return EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -201,6 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue an interrupted run: keep the articles already in --out, code the rest",
     )
     p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("places", help="print every place mention recognised, one JSON object a line",
+                       epilog="Example: marsad places articles.jsonl --out places.jsonl")  # fmt: skip
+    p.add_argument("paths", nargs="*", help=".jsonl (one article a line) or text files; - or none = stdin")
+    p.add_argument("--out", help="write here instead of stdout")
+    p.set_defaults(func=cmd_places)
+
+    p = sub.add_parser("gazetteer", help="show or rebuild the cached Arabic gazetteer index",
+                       epilog="Example: marsad gazetteer --rebuild")  # fmt: skip
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index from the installed data")
+    p.set_defaults(func=cmd_gazetteer)
 
     p = sub.add_parser("eval", help="score against GSR-format gold data",
                        epilog="Example: marsad eval ../shared/eval/gsr_dev --json")  # fmt: skip

@@ -1,14 +1,18 @@
 """The coder: article text → list of `Event`, composing the pure stages.
 
-normalize → segment → (per sentence) triggers, modality cues, actor mentions → events.
-Resources come from `default_lexicon()`, built once per process.
+normalize → segment → (per sentence) triggers, modality cues, actor mentions → events, then
+each event gets its place, date and counts (`_Setting`: article-level context computed once).
+Resources come from `default_lexicon()` and `load_gazetteer()`, built once per process.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
-from marsad.extract.actors import VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
+from marsad.extract.actors import RELATIVES, VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
+from marsad.extract.dates import DateMention, dateline_date, find_dates, parse_record_date, to_when
 from marsad.extract.eventive import (
     MIN_CONFIDENCE,
     clause_depth,
@@ -19,9 +23,13 @@ from marsad.extract.eventive import (
     trigger_form,
 )
 from marsad.extract.events import Candidate, detect
+from marsad.extract.places import PlaceMention, find_places
+from marsad.extract.quantities import find_quantities
+from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.lexicon.loader import Lexicon, default_lexicon
-from marsad.model import Actor, Event, Evidence
+from marsad.model import Actor, Event, Evidence, Place, When
 from marsad.ontology import QUAD_CLASS
+from marsad.text.morph import bare
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented, Sentence, segment
 
@@ -121,7 +129,8 @@ def _event(
 
 def _events_of_sentence(
     lexicon: Lexicon, seg: Segmented, sentence: Sentence, article_id: str | None, min_confidence: float
-) -> list[Event]:
+) -> list[tuple[int, Event]]:
+    """The sentence's events, each with the index of its trigger's first token."""
     tokens, first, last = seg.tokens, sentence.first_token, sentence.last_token
     cues = lexicon.cue_matcher.find(tokens, first, last)
     candidates = detect(lexicon, tokens, first, last, cues)
@@ -138,31 +147,152 @@ def _events_of_sentence(
         names_a_year(tokens, first, last),
     )
     evidence_span = seg.norm.orig_span(sentence.start, sentence.end)
-    events: list[Event] = []
+    events: list[tuple[int, Event]] = []
     for candidate in candidates:
         form = trigger_form(tokens, candidate.trigger.first, candidate.key)
         roles = _roles(candidate, form, ctx)
         score = _score(candidate, form, roles, ctx)
         if score >= min_confidence or not candidate.modality.factual:
-            events.append(_event(seg, evidence_span, candidate, roles, score, article_id))
+            events.append((candidate.trigger.first, _event(seg, evidence_span, candidate, roles, score, article_id)))
     return events
+
+
+# Words before a place name that make it the scene of the event ("في برلين", "أمام السفارة في ...").
+_LOCATIVES = frozenset(
+    {"في", "فى", "امام", "قرب", "وسط", "داخل", "بمدينه", "مدينه", "بلده", "شمال", "جنوب", "شرق", "غرب"}
+)
+# Event types whose counts are crowd sizes, and those whose counts are casualties.
+_SIZED = frozenset({"PROTEST", "MOBILIZE"})
+_VIOLENT = frozenset({"ASSAULT", "COERCE", "PROTEST"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    """Article-level context for places and dates, computed once per article."""
+
+    places: tuple[PlaceMention, ...]
+    paragraph: tuple[int, ...]  # paragraph number of each sentence
+    anchor: When | None  # the article date (input record or dateline)
+    anchor_date: dt.date | None
+
+
+def _paragraphs(seg: Segmented) -> tuple[int, ...]:
+    breaks = [i for i, ch in enumerate(seg.norm.text) if ch == "\n"]
+    return tuple(bisect_right(breaks, s.start) for s in seg.sentences)
+
+
+def _setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> _Setting:
+    anchor: When | None = None
+    day = parse_record_date(record_date)
+    if day is not None:
+        anchor = When(day.isoformat(), 1, None, None, None, "article_date")
+    else:
+        anchor = dateline_date(seg.norm)
+        day = dt.date.fromisoformat(anchor.date) if anchor else None
+    return _Setting(tuple(find_places(seg, gazetteer)), _paragraphs(seg), anchor, day)
+
+
+def _is_locative(seg: Segmented, place: PlaceMention) -> bool:
+    token = seg.tokens[place.first_token]
+    before = seg.tokens[place.first_token - 1] if place.first_token > 0 else ""
+    return before in _LOCATIVES or (token[:1] == "ب" or token[:2] in ("وب", "فب"))
+
+
+def _dateline_place(seg: Segmented, setting: _Setting) -> PlaceMention | None:
+    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"."""
+    text = seg.norm.text
+    for p in setting.places:
+        if p.sentence != 0 or p.first_token > 1:
+            continue
+        rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
+        if rest[:1] in "-–—ـ:(":
+            return p
+    return None
+
+
+def _locate(seg: Segmented, setting: _Setting, s_index: int, trigger: int) -> Place | None:
+    """The event's place: in its sentence the nearest one (a locative one first), else the
+    nearest earlier place of its paragraph, else the dateline's place; `basis` says which."""
+    here = [p for p in setting.places if p.sentence == s_index]
+    if here:
+        best = min(here, key=lambda p: (not _is_locative(seg, p), abs(p.first_token - trigger), p.first_token))
+        return best.place
+    paragraph = setting.paragraph[s_index]
+    earlier = [p for p in setting.places if p.sentence < s_index and setting.paragraph[p.sentence] == paragraph]
+    if earlier:
+        return replace(earlier[-1].place, basis="paragraph")
+    dateline = _dateline_place(seg, setting)
+    return replace(dateline.place, basis="dateline") if dateline else None
+
+
+def _same_clause(seg: Segmented, trigger: int, mention: DateMention) -> bool:
+    """No relative pronoun between the trigger and the date: "تظاهر المئات تضامنا مع المحتجين
+    الذين يواجهون القمع منذ أسبوعين" dates the repression, not the protest."""
+    at = bisect_right(seg.starts, mention.start) - 1
+    lo, hi = (trigger, at) if at > trigger else (at, trigger)
+    return not any(bare(seg.tokens[k]) in RELATIVES for k in range(lo + 1, hi))
+
+
+def _date(seg: Segmented, setting: _Setting, sentence: Sentence, trigger: int) -> When | None:
+    """The event's date: the nearest date expression of its clause, else the article date."""
+    found = find_dates(seg.norm.text, sentence.start, sentence.end, setting.anchor_date)
+    dateline = setting.anchor if setting.anchor and setting.anchor.basis == "dateline" else None
+    at = seg.starts[trigger]
+    found = [
+        m
+        for m in found
+        if _same_clause(seg, trigger, m) and not (dateline and seg.norm.orig_start(m.start) == dateline.start)
+    ]
+    if found:
+        best = min(found, key=lambda m: (max(m.start - at, at - m.end, 0), m.start))
+        return to_when(best, seg.norm)
+    if setting.anchor is None:
+        return None
+    # No date in the sentence: news reports what happened since the last issue, so the event
+    # is placed in the week of the article date (ACLED time_precision 2).
+    return replace(setting.anchor, time_precision=2)
+
+
+def _situate(
+    seg: Segmented, setting: _Setting, sentence: Sentence, s_index: int, events: list[tuple[int, Event]]
+) -> list[Event]:
+    """Add place, date and counts to the events of one sentence."""
+    counts = find_quantities(seg, sentence.first_token, sentence.last_token)
+    return [
+        replace(
+            event,
+            location=_locate(seg, setting, s_index, trigger),
+            when=_date(seg, setting, sentence, trigger),
+            size=counts.size if event.event_type in _SIZED else None,
+            fatalities=counts.fatalities if event.event_type in _VIOLENT else None,
+            injuries=counts.injuries if event.event_type in _VIOLENT else None,
+        )
+        for trigger, event in events
+    ]
 
 
 def code_text(
     text: str,
     *,
     article_id: str | None = None,
+    date: str | None = None,
     lexicon: Lexicon | None = None,
+    gazetteer: Gazetteer | None = None,
     min_confidence: float = MIN_CONFIDENCE,
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
 
-    Mentions scoring below `min_confidence` (events only named, not reported) are left out;
-    pass 0 to see every trigger the lexicon found.
+    `date` is the article's publication date (ISO) that relative dates resolve against; without
+    it the dateline is used. Mentions scoring below `min_confidence` (events only named, not
+    reported) are left out; pass 0 to see every trigger the lexicon found.
     """
     lex = lexicon or default_lexicon()
     seg = segment(normalize(text))
     events: list[Event] = []
-    for sentence in seg.sentences:
-        events.extend(_events_of_sentence(lex, seg, sentence, article_id, min_confidence))
+    setting: _Setting | None = None
+    for s_index, sentence in enumerate(seg.sentences):
+        found = _events_of_sentence(lex, seg, sentence, article_id, min_confidence)
+        if found:
+            setting = setting or _setting(seg, date, gazetteer or load_gazetteer())
+            events.extend(_situate(seg, setting, sentence, s_index, found))
     return events

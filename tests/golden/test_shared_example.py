@@ -57,3 +57,67 @@ def test_death_penalty_calls_are_not_executions(coded):
     _, events = coded
     executions = [e for e in events if e.event_type == "ASSAULT" and "الإعدام" in e.evidence.trigger]
     assert executions and all(not e.factual for e in executions)
+
+
+def _protest_at(text, events, phrase):
+    at = text.index(phrase)
+    found = [e for e in events if e.event_type == "PROTEST" and e.factual and e.evidence.start <= at < e.evidence.end]
+    assert found, phrase
+    return found[0]
+
+
+def _km(lat1, lon1, lat2, lon2):
+    from math import asin, cos, radians, sin, sqrt
+
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 2 * 6371 * asin(sqrt(a))
+
+
+def test_berlin_protest_is_placed_at_the_brandenburg_gate(coded):
+    text, events = coded
+    protest = _protest_at(text, events, "بوابة براندنبورغ تظاهر المئات")
+    place = protest.location
+    assert place is not None and place.country_iso3 == "DEU" and place.precision == 1
+    assert _km(place.lat, place.lon, 52.5163, 13.3777) < 10  # the Gate
+    assert text[place.start : place.end] == place.text
+    assert protest.size is not None and (protest.size.min, protest.size.max) == (200, 999)
+
+
+def test_french_protest_at_country_precision(coded):
+    text, events = coded
+    protest = _protest_at(text, events, "أمام السفارة الإيرانية في فرنسا")
+    assert protest.location is not None and protest.location.country_iso3 == "FRA"
+    assert protest.location.precision == 3
+    assert protest.size is not None and protest.size.text == "المئات"
+
+
+def test_protests_in_north_america_at_country_precision(coded):
+    text, events = coded
+    protest = _protest_at(text, events, "وانطلقت #تظاهرات")
+    assert protest.location is not None and protest.location.precision == 3
+    at = text.index("وانطلقت #تظاهرات")
+    sentence_places = {
+        r["country_iso3"] for r in marsad_places(text) if at <= r["start"] < at + 120 and r["feature"] == "country"
+    }
+    assert {"USA", "CAN"} <= sentence_places
+
+
+def test_tehran_is_resolved(coded):
+    text, _ = coded
+    tehran = [r for r in marsad_places(text) if r["name_en"] == "Tehran"]
+    assert tehran and all(text[r["start"] : r["end"]] == r["text"] for r in tehran)
+
+
+def test_dates_resolve_against_the_record_date():
+    text = SAMPLE.read_text(encoding="utf-8")
+    events = marsad.code(text, article_id="iran", date="2018-01-07")
+    dated = [e for e in events if e.when is not None]
+    assert dated and all(e.when.date <= "2018-01-07" for e in dated)
+    assert all(e.when.time_precision in (1, 2, 3) for e in dated)
+
+
+def marsad_places(text):
+    from marsad.extract.places import place_records
+
+    return place_records(text, "iran")

@@ -106,12 +106,12 @@ def is_place(tokens: Sequence[str], mention: Mention) -> bool:
 
 
 # A relative pronoun opens a clause of its own: "لصور خامنئي ... التي انطلقت بها التظاهرات".
-_RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي"})
+RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي"})
 
 
 def _crosses(tokens: Sequence[str], lo: int, hi: int) -> bool:
     """True when tokens[lo:hi] hold a clause boundary (punctuation or a relative pronoun)."""
-    return any((tokens[k] in PUNCT and tokens[k] not in '«»"') or bare(tokens[k]) in _RELATIVES for k in range(lo, hi))
+    return any((tokens[k] in PUNCT and tokens[k] not in '«»"') or bare(tokens[k]) in RELATIVES for k in range(lo, hi))
 
 
 def is_prepositional(tokens: Sequence[str], mention: Mention) -> bool:

@@ -119,7 +119,9 @@ def load_triggers(directory: Path) -> list[TriggerEntry]:
                 raise LexiconError(f"{where}: mode {mode!r} is not a PLOVER mode of {etype}")
             _check_pattern(where, row["pattern"])
             instrument = path.stem == "instruments"
-            entries.append(TriggerEntry(etype, mode, row["pattern"], row["gloss_en"], row["example"], where, instrument))
+            entries.append(
+                TriggerEntry(etype, mode, row["pattern"], row["gloss_en"], row["example"], where, instrument)
+            )
     return entries
 
 

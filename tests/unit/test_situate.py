@@ -1,0 +1,93 @@
+"""Where, when and how many on whole events: the pipeline's choice among the stage outputs."""
+
+import pytest
+
+import marsad
+
+
+def _first(events, event_type):
+    found = [e for e in events if e.event_type == event_type and e.factual]
+    assert found, event_type
+    return found[0]
+
+
+def test_place_in_the_sentence_wins_and_slices_the_text():
+    text = "تظاهر مئات الطلاب أمس في الرباط احتجاجا على رفع الرسوم."
+    event = _first(marsad.code(text, date="2024-03-10"), "PROTEST")
+    assert event.location is not None and event.location.name_en == "Rabat"
+    assert event.location.basis == "sentence"
+    assert text[event.location.start : event.location.end] == event.location.text
+
+
+def test_place_is_inherited_from_the_paragraph_and_says_so():
+    text = "شهدت مدينة البصرة توترا كبيرا صباح أمس. وأحرق المحتجون الإطارات وقطعوا الطريق الرئيسي."
+    events = [e for e in marsad.code(text, date="2024-03-10") if e.event_type == "PROTEST" and e.factual]
+    assert events
+    place = events[-1].location
+    assert place is not None and place.country_iso3 == "IRQ" and place.basis == "paragraph"
+
+
+def test_no_place_across_paragraphs():
+    text = "اجتمع الوزراء في عمان لبحث الأزمة.\nوأحرق المحتجون الإطارات وقطعوا الطريق الرئيسي مساء أمس."
+    event = _first(marsad.code(text, date="2024-03-10"), "PROTEST")
+    assert event.location is None
+
+
+def test_relative_date_resolves_against_the_record_date():
+    event = _first(marsad.code("تظاهر مئات العمال أمس أمام مقر الشركة.", date="2024-03-10"), "PROTEST")
+    assert event.when is not None
+    assert (event.when.date, event.when.time_precision, event.when.basis) == ("2024-03-09", 1, "text")
+    assert event.when.text == "أمس"
+
+
+def test_without_a_date_in_the_sentence_the_article_week_is_used():
+    event = _first(marsad.code("تظاهر مئات العمال أمام مقر الشركة.", date="2024-03-10"), "PROTEST")
+    assert event.when is not None
+    assert (event.when.date, event.when.time_precision, event.when.basis) == ("2024-03-10", 2, "article_date")
+
+
+def test_a_date_inside_a_relative_clause_dates_something_else():
+    text = "تظاهر المئات تضامنا مع العمال الذين يضربون عن العمل منذ أسبوعين."
+    event = _first(marsad.code(text, date="2024-03-10"), "PROTEST")
+    assert event.when is not None and event.when.basis == "article_date"
+
+
+def test_no_date_at_all_without_record_date_or_dateline():
+    event = _first(marsad.code("تظاهر مئات العمال أمس أمام مقر الشركة."), "PROTEST")
+    assert event.when is None
+
+
+def test_dateline_date_is_the_anchor():
+    text = "بغداد - 12 مارس 2024: تظاهر مئات العمال أمس أمام مقر الشركة."
+    event = _first(marsad.code(text), "PROTEST")
+    assert event.when is not None and event.when.date == "2024-03-11"
+
+
+def test_crowd_size_on_protests_and_casualties_on_attacks():
+    text = "قتل خمسة أشخاص وأصيب عشرات آخرون في انفجار سيارة مفخخة وسط بغداد مساء أمس."
+    attack = _first(marsad.code(text, date="2024-03-10"), "ASSAULT")
+    assert attack.fatalities is not None and (attack.fatalities.min, attack.fatalities.max) == (5, 5)
+    assert attack.injuries is not None and (attack.injuries.min, attack.injuries.max) == (20, 99)
+    assert attack.size is None
+    protest = _first(marsad.code("تظاهر نحو ألفي شخص في تونس أمس.", date="2024-03-10"), "PROTEST")
+    assert protest.size is not None and protest.size.min == 2000
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2024-13-45", "9999-01-01"])
+def test_unreadable_record_date_is_an_input_error(bad):
+    with pytest.raises(marsad.InputError):
+        marsad.code("تظاهر مئات العمال أمس.", date=bad)
+
+
+def test_json_record_carries_every_new_field():
+    (record,) = [e.to_dict() for e in marsad.code("تظاهر مئات العمال أمس في القاهرة.", date="2024-03-10")]
+    for key in ("location", "date", "time_precision", "date_source", "size", "fatalities", "injuries"):
+        assert key in record
+    assert record["date"] == "2024-03-09" and record["location"]["country_iso3"] == "EGY"
+
+
+def test_dateline_place_is_inherited_and_says_so():
+    text = "الخرطوم - قال مسؤول إن الوضع هادئ.\nوأحرق المحتجون الإطارات وقطعوا الطريق الرئيسي مساء أمس."
+    event = _first(marsad.code(text, date="2024-03-10"), "PROTEST")
+    assert event.location is not None and event.location.country_iso3 == "SDN"
+    assert event.location.basis == "dateline"
