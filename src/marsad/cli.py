@@ -275,6 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lexicon", help="validate the lexicons and print their sizes", epilog="Example: marsad lexicon")
     p.set_defaults(func=cmd_lexicon)
+
+    from marsad.store.commands import add_commands  # ingest, recode, events, export
+
+    add_commands(sub)
     return parser
 
 

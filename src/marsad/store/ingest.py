@@ -1,0 +1,200 @@
+"""Ingestion: articles → language check → duplicate check → coding → one transaction per article.
+
+A rerun after any interruption skips what is stored (content hash, or id and source), so every
+article ends up stored exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TextIO
+
+from marsad.io.readers import BadRecord, language_of
+from marsad.model import Article, Event
+from marsad.store.store import Store, content_hash
+
+Coder = Callable[[Article], list[Event]]
+# py3langid names Egyptian (arz) and Moroccan (ary) Arabic apart from Standard Arabic (ar).
+ARABIC = frozenset({"ar", "arz", "ary"})
+
+
+def code_article(article: Article) -> list[Event]:
+    """The public coder, `marsad.code`, applied to one article."""
+    import marsad
+
+    return marsad.code(article.text, article_id=article.id, date=article.date)
+
+
+def lexicon_version() -> str:
+    """A short hash of the marsad version and every lexicon data file: it changes when coding may."""
+    import marsad
+    from marsad.lexicon.loader import data_dir
+
+    digest = hashlib.sha256(marsad.__version__.encode())
+    root = data_dir()
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(root)).encode())
+        digest.update(file.read_bytes())
+    return f"{marsad.__version__}+{digest.hexdigest()[:12]}"
+
+
+class Progress:
+    """A progress bar on a stream (stderr): done/total, rate and ETA, redrawn at most 5 times a second."""
+
+    def __init__(self, total: int | None, *, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.total = total
+        self.done = 0
+        self.started = self.drawn = time.monotonic()
+
+    def line(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = self.done / elapsed
+        if not self.total:
+            return f"{self.done} articles  {rate:.1f}/s"
+        share = min(self.done / self.total, 1.0)
+        bar = "#" * int(share * 24)
+        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        return f"[{bar:<24}] {self.done}/{self.total} {share:4.0%}  {rate:.1f}/s  ETA {_clock(eta)}"
+
+    def tick(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.enabled and now - self.drawn >= 0.2:
+            self.drawn = now
+            print(f"\r{self.line()}", end="", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.enabled:
+            print(f"\r{self.line()}", file=self.stream, flush=True)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
+
+
+@dataclass
+class Report:
+    """One run: how many records were read, stored, skipped (by reason) and failed (with ids)."""
+
+    read: int = 0
+    stored: int = 0
+    mentions: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    failed: list[tuple[str, str | None, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def fail(self, where: str, record_id: str | None, reason: str) -> None:
+        self.failed.append((where, record_id, reason))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read, "stored": self.stored, "mentions": self.mentions, "skipped": dict(self.skipped),
+            "failed": [{"where": w, "id": i, "reason": r} for w, i, r in self.failed],
+            "seconds": round(self.seconds, 3), "rate": round(self.stored / self.seconds, 2) if self.seconds else None,
+        }  # fmt: skip
+
+    def lines(self, verb: str = "stored") -> list[str]:
+        skipped = ", ".join(f"{reason} {n}" for reason, n in sorted(self.skipped.items()))
+        rate = self.stored / self.seconds if self.seconds else 0.0
+        head = (f"read {self.read}, {verb} {self.stored} ({self.mentions} mentions), skipped {sum(self.skipped.values())}"
+                f"{f' ({skipped})' if skipped else ''}, failed {len(self.failed)} in {self.seconds:.1f} s "
+                f"({rate:.1f} articles/s)")  # fmt: skip
+        return [head] + [f"  failed {w}{f' (id {i})' if i else ''}: {r}" for w, i, r in self.failed]
+
+
+def _screen(store: Store, article: Article, report: Report) -> bool:
+    """True when the article should be coded; else record why it is skipped or failed."""
+    if not article.text.strip():
+        report.fail(article.id, article.id, "empty text")
+        return False
+    language = language_of(article.text)
+    if language not in ARABIC:
+        report.skipped[f"language:{language}"] += 1
+        return False
+    reason = store.duplicate_reason(article, content_hash(article.text))
+    if reason == "duplicate":
+        report.skipped[reason] += 1
+        return False
+    if reason:
+        report.fail(article.id, article.id, f"another source ({reason.split(':', 1)[1]}) already stored this id")
+        return False
+    return True
+
+
+def ingest(
+    store: Store,
+    items: Iterable[Article | BadRecord],
+    *,
+    source: str | None = None,
+    coder: Coder = code_article,
+    version: str | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Code and store each article; bad records and coding errors are reported, never fatal."""
+    version = version or lexicon_version()
+    report, started = Report(), time.monotonic()
+    for item in items:
+        report.read += 1
+        if isinstance(item, BadRecord):
+            report.fail(item.where, item.record_id, item.reason)
+        else:
+            _ingest_one(store, replace(item, source=item.source or source), coder, version, report)
+        if progress:
+            progress.tick()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _ingest_one(store: Store, article: Article, coder: Coder, version: str, report: Report) -> None:
+    if not _screen(store, article, report):
+        return
+    try:
+        records = [event.to_dict() for event in coder(article)]
+    except Exception as exc:  # noqa: BLE001 - a coder bug fails one article, not a long run
+        report.fail(article.id, article.id, f"coding failed: {type(exc).__name__}: {exc}")
+        return
+    result = store.add_article(article, records, lexicon_version=version)
+    if result.outcome == "stored":
+        report.stored += 1
+        report.mentions += result.mentions
+    else:
+        report.skipped[result.outcome] += 1
+
+
+def recode(
+    store: Store, *, coder: Coder = code_article, version: str | None = None, progress: Progress | None = None
+) -> Report:
+    """Re-code every article stored under another lexicon version, replacing its mentions."""
+    version = version or lexicon_version()
+    report, started, after = Report(), time.monotonic(), ""
+    while batch := store.stale_articles(version, after=after):
+        for article in batch:
+            report.read += 1
+            try:
+                records = [event.to_dict() for event in coder(article)]
+            except Exception as exc:  # noqa: BLE001 - reported per article, as in ingest
+                report.fail(article.id, article.id, f"coding failed: {type(exc).__name__}: {exc}")
+            else:
+                store.replace_mentions(article.id, records, lexicon_version=version)
+                report.stored += 1
+                report.mentions += len(records)
+            if progress:
+                progress.tick()
+        after = batch[-1].id
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def stale_count(store: Store, version: str) -> int:
+    return int(store.db.read("SELECT COUNT(*) FROM articles WHERE lexicon_version <> ?", (version,))[0][0])
+
+
+__all__: Sequence[str] = ["Progress", "Report", "code_article", "ingest", "lexicon_version", "recode"]
