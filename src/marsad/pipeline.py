@@ -23,6 +23,7 @@ from marsad.extract.eventive import (
     trigger_form,
 )
 from marsad.extract.events import Candidate, detect
+from marsad.extract.merge import merge_sentence_events
 from marsad.extract.places import PlaceMention, find_places
 from marsad.extract.quantities import find_quantities
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
@@ -177,7 +178,12 @@ class _Setting:
 
 
 def _paragraphs(seg: Segmented) -> tuple[int, ...]:
-    breaks = [i for i, ch in enumerate(seg.norm.text) if ch == "\n"]
+    text = seg.norm.text
+    breaks: list[int] = []
+    at = text.find("\n")
+    while at >= 0:
+        breaks.append(at)
+        at = text.find("\n", at + 1)
     return tuple(bisect_right(breaks, s.start) for s in seg.sentences)
 
 
@@ -294,5 +300,5 @@ def code_text(
         found = _events_of_sentence(lex, seg, sentence, article_id, min_confidence)
         if found:
             setting = setting or _setting(seg, date, gazetteer or load_gazetteer())
-            events.extend(_situate(seg, setting, sentence, s_index, found))
+            events.extend(merge_sentence_events(_situate(seg, setting, sentence, s_index, found)))
     return events
