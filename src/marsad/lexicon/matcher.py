@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Generic, TypeVar
 
 from marsad.text.morph import bare, lemma_key, stem_keys
@@ -67,16 +67,26 @@ class PhraseMatcher(Generic[P]):
             self._index.setdefault(words[0], []).append((words, payload, rank))
         self._first_stems = frozenset(k for k in self._index if not k.startswith("="))
         self._first_exact = frozenset(k[1:] for k in self._index if k.startswith("="))
+        # Memo of the pattern heads each token can start (most tokens start none): the scan's hot
+        # path is one dictionary hit per token. Bounded, and private to this matcher.
+        self._heads = lru_cache(maxsize=131_072)(self._heads_of)
+
+    def _heads_of(self, token: str) -> tuple[str, ...]:
+        heads = sorted(stem_keys(token) & self._first_stems)
+        for exact in dict.fromkeys((token, bare(token))):
+            if exact in self._first_exact:
+                heads.append("=" + exact)
+        return tuple(heads)
 
     def find(self, tokens: Sequence[str], first: int, last: int) -> list[Match[P]]:
         """All matches that start in tokens[first:last] and end before `last`."""
         found: list[Match[P]] = []
+        heads_of = self._heads
         for i in range(first, last):
+            heads = heads_of(tokens[i])
+            if not heads:
+                continue
             token = tokens[i]
-            heads = sorted(stem_keys(token) & self._first_stems)
-            for exact in (token, bare(token)):
-                if exact in self._first_exact:
-                    heads.append("=" + exact)
             for head in heads:
                 for words, payload, rank in self._index[head]:
                     matched = _match_rest(words, tokens, i, last)
