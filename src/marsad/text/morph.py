@@ -50,6 +50,19 @@ _PLURAL_CASE = {"ون": "ين", "ين": "ون"}
 _MIN_STEM = 3
 
 
+def _by_last_letter(suffixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Suffixes grouped by their last letter: a word is only tested against those it can end with."""
+    groups: dict[str, list[str]] = {}
+    for suffix in suffixes:
+        groups.setdefault(suffix[-1], []).append(suffix)
+    return {letter: tuple(group) for letter, group in groups.items()}
+
+
+_FEMININE_BY_END = _by_last_letter(_FEMININE)
+_DEFECTIVE_BY_END = _by_last_letter(_DEFECTIVE)
+_SUFFIXES_BY_END = _by_last_letter(_SUFFIXES)
+
+
 def lemma_key(word: str) -> str:
     """The key a lexicon word is stored under: normalised, without a leading article.
 
@@ -85,7 +98,8 @@ def _proclitic_bases(token: str) -> list[str]:
 
 def _suffix_forms(base: str) -> list[str]:
     forms = [base]
-    for suffix in _FEMININE:
+    end = base[-1:]
+    for suffix in _FEMININE_BY_END.get(end, ()):
         if base.endswith(suffix) and len(base) - len(suffix) >= _MIN_STEM - 1:
             stem = base[: -len(suffix)]
             forms.append(stem + "ه")
@@ -93,11 +107,11 @@ def _suffix_forms(base: str) -> list[str]:
                 forms.append(stem)
     if base[-2:] in _PLURAL_CASE and len(base) > _MIN_STEM + 1:
         forms.append(base[:-2] + _PLURAL_CASE[base[-2:]])
-    for suffix in _DEFECTIVE:
+    for suffix in _DEFECTIVE_BY_END.get(end, ()):
         if base.endswith(suffix) and len(base) - len(suffix) >= _MIN_STEM - 1:
             stem = base[: -len(suffix)]
             forms.extend((stem + "ي", stem + "ا"))
-    for suffix in _SUFFIXES:
+    for suffix in _SUFFIXES_BY_END.get(end, ()):
         if base.endswith(suffix) and len(base) - len(suffix) >= _MIN_STEM:
             stem = base[: -len(suffix)]
             forms.append(stem)
