@@ -81,11 +81,8 @@ class PhraseMatcher(Generic[P]):
     def find(self, tokens: Sequence[str], first: int, last: int) -> list[Match[P]]:
         """All matches that start in tokens[first:last] and end before `last`."""
         found: list[Match[P]] = []
-        heads_of = self._heads
-        for i in range(first, last):
-            heads = heads_of(tokens[i])
-            if not heads:
-                continue
+        starts = [(i, h) for i, h in enumerate(map(self._heads, tokens[first:last]), first) if h]
+        for i, heads in starts:
             token = tokens[i]
             for head in heads:
                 for words, payload, rank in self._index[head]:
