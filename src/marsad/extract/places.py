@@ -21,7 +21,7 @@ from typing import Any
 from marsad.geo.gazetteer import CORE_ISO2, Gazetteer, GeoEntry, NameRow, load_gazetteer
 from marsad.model import Place
 from marsad.text.normalize import normalize
-from marsad.text.segment import PUNCT, Segmented, segment
+from marsad.text.segment import Segmented, segment
 
 __all__ = ["PlaceMention", "find_places", "place_records"]
 
@@ -85,6 +85,7 @@ _PREP = "بلك"
 _PRONOUNS = ("هما", "هم", "هن", "ها", "كم", "كن", "نا")
 _PREPOSITIONS = frozenset(("في", "من", "علي", "الي", "عن", "ل", "ب", "مع", "عند", "لدي", "منذ"))
 _INNA = frozenset(("ان", "لان", "بان", "كان"))  # إنّ and its sisters: "إن النيران تدمر" is a verb
+_PARTICLES = _PREPOSITIONS | _INNA | frozenset(("لكن", "بعد", "قبل", "حول", "بين", "ضد", "دون", "عبر", "خلال", "مثل"))
 _DASHES = frozenset("-–—ـ")
 PEELED_PENALTY = 0.3  # وجدة is read whole (Oujda) unless the peeled reading (و + جدة) is much bigger
 
@@ -107,7 +108,7 @@ class _Candidate:
     last: int
     sentence: int
     cue: str | None  # the locative cue before the name ("في", "ب" written on it, DATELINE)
-    peeled_entries: tuple[int, ...] = ()  # "وجدة": entries of the same token read as و + جدة
+    alternate: NameRow | None = None  # "وجدة" (Oujda) read as و + جدة (Jeddah)
 
 
 @lru_cache(maxsize=131_072)
@@ -137,7 +138,7 @@ def is_definite(word: str) -> bool:
     if word.startswith("ال"):
         return True
     stem = next((word[: -len(p)] for p in _PRONOUNS if word.endswith(p)), "")
-    return len(stem) >= 2 and stem not in _PREPOSITIONS
+    return len(stem) >= 2 and stem not in _PARTICLES
 
 
 def is_adjective_shaped(word: str) -> bool:
@@ -149,7 +150,8 @@ def is_adjective_shaped(word: str) -> bool:
     return (
         (stem.endswith("ي") and len(stem) >= 4)
         or (stem.startswith("م") and len(stem) >= 4)
-        or (len(stem) == 4 and (stem[0] == "ا" or stem[2] == "ي" or stem.endswith("اء")))
+        or (len(stem) == 4 and (stem[0] == "ا" or stem[2] == "ي"))
+        or (len(stem) == 5 and stem.endswith("اء"))
         or (len(stem) == 3 and stem[1] == "ا")
     )
 
@@ -198,7 +200,9 @@ class _Site:
         return frozenset().union(*(self.gaz.roles.get(f, frozenset()) for f in _forms(token)))
 
     def is_place(self, token: str) -> bool:
-        return any(self.gaz.names.get(f) for f in _forms(token)[:2]) or token in LOCATIVE_CUES
+        """A name that is not a stoplisted common word (الجديدة is not), or a locative cue."""
+        rows = (r for f in _forms(token)[:2] for r in self.gaz.names.get(f, ()))
+        return token in LOCATIVE_CUES or any(r.key not in self.gaz.stop for r in rows)
 
     def is_qualifier(self, token: str) -> bool:
         """A word that may follow a place name: a place, a cue, a nisba, an epithet, a time word."""
@@ -238,9 +242,16 @@ def _looks_like_phrase_head(site: _Site) -> bool:
     following = site.after()
     if not following or following in LOCATIVE_CUES:
         return False
-    if following == "غير" or (following not in PUNCT and site.is_place(following)):
+    if following == "غير" or _is_known_city_or_country(site.gaz, following):
         return True
     return following.startswith("ال") or (following.startswith("م") and len(following) >= 4)
+
+
+def _is_known_city_or_country(gaz: Gazetteer, token: str) -> bool:
+    """A one-word name of a country or of a city of 100,000 or more (اسطنبول; not صباح)."""
+    rows = [r for r in gaz.names.get(token, ()) if len(r.key) == 1 and r.key not in gaz.stop]
+    entries = [gaz.entries[e] for r in rows for e in r.entries]
+    return any(e.feature == "country" or (e.feature == "city" and e.population >= 100_000) for e in entries)
 
 
 def _is_minor(site: _Site) -> bool:
@@ -262,7 +273,9 @@ def _follows_definite_noun(site: _Site) -> bool:
     if not nouns or site.is_place(previous):
         return False
     noun, stem = nouns[-1], word[2:]
-    feminine_noun = _takes_feminine(noun) or noun.removesuffix(next((p for p in _PRONOUNS if noun.endswith(p)), "")).endswith("ت")
+    feminine_noun = _takes_feminine(noun) or noun.removesuffix(
+        next((p for p in _PRONOUNS if noun.endswith(p)), "")
+    ).endswith("ت")
     if (word.endswith("ه") or (stem.endswith("اء") and len(stem) == 5)) and feminine_noun:
         return True
     if stem.startswith("م") and len(stem) >= 4 and site.after().startswith("ل"):
@@ -288,8 +301,8 @@ def _heads_idafa(site: _Site) -> bool:
         return False
     if not is_definite(following) or site.is_qualifier(following) or following in _ADMIN_WORDS:
         return False
-    if following.startswith("ال") and is_adjective_shaped(following):
-        return False
+    if following.startswith("ال") and (following.startswith("الم") or following.endswith(("ي", "يه"))):
+        return False  # participle or nisba: غزة المحاصرة، بغداد الجديدة is an epithet row
     if _verb_shaped(previous) and "speech" not in site.roles(previous):
         return False
     return not any(site.gaz.entries[e].feature == "country" for e in site.row.entries)
@@ -318,22 +331,25 @@ def _is_verb(site: _Site) -> bool:
 
 
 def _is_indefinite_adjective(site: _Site) -> bool:
-    """A nisba-shaped name right after an indefinite accusative noun is its adjective: نقصا مالي."""
+    """A nisba-shaped name right after an indefinite noun it agrees with is its adjective: نقصا
+    مالي (accusative ‑ا), حسابات مالية، أزمة مالية (feminine or plural)."""
     word, previous = site.word, site.before()
-    if not word.endswith("ي") or site.cue is not None or site.after_place or len(previous) < 3:
+    if site.cue is not None or site.after_place or len(previous) < 3 or previous.startswith("ال"):
         return False
-    return previous.endswith("ا") and not previous.endswith("وا") and not previous.startswith("ال")
+    if word.endswith("ي"):
+        return previous.endswith("ا") and not previous.endswith("وا")
+    return word.endswith("يه") and previous.endswith(("ه", "ات")) and previous not in LOCATIVE_CUES
 
 
 def _in_fixed_compound(site: _Site) -> bool:
     """A `never` stoplist row that holds words around the name: جوز الهند، مسقط رأسه، جنات عدن."""
     tokens, stop = site.seg.tokens, site.gaz.stop
-    for before in (0, 1, 2):
-        for after in (0, 1):
-            lo, hi = site.i - before, site.end + after
-            if (before or after) and lo >= site.first and hi <= site.last:
-                if stop.get(tuple(tokens[lo:hi])) == "never" or stop.get((*_forms(tokens[lo])[-1:], *tokens[lo + 1 : hi])) == "never":
-                    return True
+    spans = [(site.i - b, site.end + a) for b in (0, 1, 2) for a in (0, 1) if a or b]
+    for lo, hi in spans:
+        if lo >= site.first and hi <= site.last:
+            tail = tuple(tokens[lo + 1 : hi])
+            if any(stop.get((form, *tail)) == "never" for form in _forms(tokens[lo])):
+                return True
     return False
 
 
@@ -442,9 +458,8 @@ def _candidate(
     site = _Site(seg, gaz, first, last, i, row, cue, after_place)
     if _stoplisted(site) or _is_common_word(site):
         return None
-    coordinated = cue is None or cue in ("و", DATELINE)
-    alternates = tuple(e for other, _ in others if coordinated for e in other.entries if e not in row.entries)
-    return _Candidate(row, i, end, s, cue, alternates)
+    coordinated = cue is None or cue in ("و", DATELINE)  # no و right after في
+    return _Candidate(row, i, end, s, cue, others[0][0] if others and coordinated else None)
 
 
 def _implied_countries(seg: Segmented, gaz: Gazetteer) -> list[tuple[int, str]]:
@@ -465,6 +480,8 @@ def _context(cands: list[_Candidate], seg: Segmented, gaz: Gazetteer) -> tuple[d
     article: dict[str, float] = {}
     by_sentence: dict[int, set[str]] = {}
     for c in cands:
+        if c.alternate is not None:
+            continue  # "وجدة" may be Oujda or و + Jeddah: it does not vote for Morocco
         countries = {gaz.entries[e].iso3 for e in c.row.entries} - {None}
         if len(countries) == 1:
             iso3 = countries.pop()
@@ -478,17 +495,23 @@ def _context(cands: list[_Candidate], seg: Segmented, gaz: Gazetteer) -> tuple[d
 
 
 def _narrowing_country(cands: list[_Candidate], k: int, seg: Segmented, gaz: Gazetteer) -> str | None:
-    """ "X في Y" / "X، Y" with Y a country: the country Y, which narrows X."""
-    if k + 1 >= len(cands):
+    """The country a qualifier puts X in: a nisba right after it (مدينة ليل الفرنسية، ولاية
+    جورجيا الأمريكية); "X في Y" / "X، Y" / "X بY" with Y a country; "X بولاية Y" / "X في محافظة Y"
+    with Y a place of one country."""
+    here = cands[k]
+    if here.last < seg.sentences[here.sentence].last_token and seg.tokens[here.last] in gaz.nisba:
+        return gaz.nisba[seg.tokens[here.last]]
+    if k + 1 >= len(cands) or cands[k + 1].sentence != here.sentence:
         return None
-    here, after = cands[k], cands[k + 1]
+    after = cands[k + 1]
     gap = seg.tokens[here.last : after.first]
-    if here.sentence != after.sentence or len(gap) > 1 or (gap and gap[0] not in ("في", "،", ",")):
+    places = [gaz.entries[e] for e in after.row.entries]
+    if after.cue in _ADMIN_WORDS and (len(gap) == 1 or (len(gap) == 2 and gap[0] == "في")):
+        countries = {e.iso3 for e in places}
+        return countries.pop() if len(countries) == 1 else None
+    if len(gap) > 1 or (gap and gap[0] not in ("في", "،", ",")) or (not gap and after.cue != "ب"):
         return None
-    if len(gap) == 0 and after.cue != "ب":
-        return None
-    kinds = [gaz.entries[e] for e in after.row.entries]
-    return next((e.iso3 for e in kinds if e.feature == "country"), None)
+    return next((e.iso3 for e in places if e.feature == "country"), None)
 
 
 def _entry_score(
@@ -506,13 +529,13 @@ def _entry_score(
     return score
 
 
-def _mention(seg: Segmented, gaz: Gazetteer, c: _Candidate, entry: GeoEntry, margin: float) -> PlaceMention:
+def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margin: float) -> PlaceMention:
     start, end = seg.norm.orig_span(seg.starts[c.first], seg.ends[c.last - 1])
     place = Place(
         text=seg.norm.original[start:end],
         start=start,
         end=end,
-        name_ar=c.row.written,
+        name_ar=written,
         name_en=entry.name_en,
         geonameid=entry.geonameid,
         country_iso2=entry.iso2,
@@ -539,11 +562,14 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
     for k, c in enumerate(cands):
         narrow = _narrowing_country(cands, k, seg, gaz)
         near = by_sentence.get(c.sentence, set())
+        readings = [(c.row, 0.0)] + ([(c.alternate, PEELED_PENALTY)] if c.alternate is not None else [])
         scored = sorted(
-            ((_entry_score(gaz.entries[e], c, article, near, narrow), e) for e in c.row.entries), reverse=True
-        )
+            (_entry_score(gaz.entries[e], c, article, near, narrow) - penalty, e, row.written)
+            for row, penalty in readings
+            for e in row.entries
+        )[::-1]
         margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 1.0
-        mentions.append(_mention(seg, gaz, c, gaz.entries[scored[0][1]], margin))
+        mentions.append(_mention(seg, c, gaz.entries[scored[0][1]], scored[0][2], margin))
     return mentions
 
 

@@ -162,9 +162,10 @@ class _Builder:
             self.entries.append(entry)
         return self.by_id[key]
 
-    def name(self, written: str, index: int) -> None:
+    def name(self, written: str, index: int, *, ours: bool = False) -> None:
+        """Index `written` for entry `index`; two-letter names only from our own files (قم)."""
         key = name_key(written)
-        if not key or (len(key) == 1 and len(key[0]) < 3) or any(t.isdigit() for t in key):
+        if not key or (len(key) == 1 and len(key[0]) < 3 and not ours) or any(t.isdigit() for t in key):
             return
         ids, first = self.names.get(key, ((), written))
         if index not in ids:
@@ -250,7 +251,7 @@ class _Builder:
         for where, row in read_tsv(directory / "aliases.tsv", columns):
             gid = int(row["geonameid"]) if row["geonameid"] else None
             if not row["feature"] and gid is not None:
-                self.name(row["name"], self.entry_for(gid, where))
+                self.name(row["name"], self.entry_for(gid, where), ours=True)
                 continue
             if row["feature"] not in FEATURES:
                 raise LexiconError(f"{where}: feature {row['feature']!r} must be one of {FEATURES}")
@@ -258,7 +259,7 @@ class _Builder:
             precision = 1 if row["feature"] in ("city", "landmark") else 3
             lat, lon = float(row["lat"]), float(row["lon"])
             entry = GeoEntry(gid, row["name_en"], iso2, row["iso3"], None, lat, lon, 0, row["feature"], precision)
-            self.name(row["name"], self.add(entry))
+            self.name(row["name"], self.add(entry), ours=True)
 
     def read_landmarks(self, directory: Path) -> None:
         """landmarks.tsv: a named site stands for its city (precision 1, the site's own coordinates)."""

@@ -57,11 +57,26 @@ def test_common_words_are_not_places(gaz: Gazetteer, text: str):
     assert found(text, gaz) == []
 
 
-@pytest.mark.parametrize("row", rows("place_stoplist.tsv"), ids=lambda r: r["form"])
+def stoplist(*kinds: str) -> list[dict[str, str]]:
+    return [r for r in rows("place_stoplist.tsv") if r["kind"] in kinds]
+
+
+@pytest.mark.parametrize("row", stoplist("never", "cue"), ids=lambda r: r["form"])
 def test_every_stoplist_example_keeps_its_word_out(gaz: Gazetteer, row: dict[str, str]):
     key = name_key(row["form"])
     for mention in places(row["example"], gaz):
         assert name_key(mention.place.text)[-len(key) :] != key, mention.place.text
+
+
+@pytest.mark.parametrize("row", stoplist("before", "after", "speech"), ids=lambda r: f"{r['kind']}-{r['form']}")
+def test_every_person_or_organisation_example_has_no_place(gaz: Gazetteer, row: dict[str, str]):
+    assert found(row["example"], gaz) == []
+
+
+@pytest.mark.parametrize("row", stoplist("epithet", "time"), ids=lambda r: f"{r['kind']}-{r['form']}")
+def test_every_epithet_or_time_example_keeps_its_place(gaz: Gazetteer, row: dict[str, str]):
+    texts = [m.place.text for m in places(row["example"], gaz)]
+    assert texts and row["form"] not in texts, texts
 
 
 def test_cue_only_name_is_a_place_after_a_preposition(gaz: Gazetteer):
