@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from marsad.extract.actors import RELATIVES, VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
@@ -169,15 +170,21 @@ _VIOLENT = frozenset({"ASSAULT", "COERCE", "PROTEST"})
 
 @dataclass(frozen=True, slots=True)
 class _Setting:
-    """Article-level context for places and dates, computed once per article."""
+    """Article-level context for places and dates, computed once per article.
 
-    places: tuple[PlaceMention, ...]
-    paragraph: tuple[int, ...]  # paragraph number of each sentence
+    `in_sentence[s]` are the place mentions of sentence s; `inherited[s]` is the last place
+    named earlier in the same paragraph (or None); `dateline` the place opening the article.
+    """
+
+    in_sentence: dict[int, tuple[PlaceMention, ...]]
+    inherited: tuple[PlaceMention | None, ...]
+    dateline: PlaceMention | None
     anchor: When | None  # the article date (input record or dateline)
     anchor_date: dt.date | None
 
 
 def _paragraphs(seg: Segmented) -> tuple[int, ...]:
+    """The paragraph number of each sentence (paragraphs are separated by line breaks)."""
     text = seg.norm.text
     breaks: list[int] = []
     at = text.find("\n")
@@ -185,6 +192,18 @@ def _paragraphs(seg: Segmented) -> tuple[int, ...]:
         breaks.append(at)
         at = text.find("\n", at + 1)
     return tuple(bisect_right(breaks, s.start) for s in seg.sentences)
+
+
+def _dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMention | None:
+    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"."""
+    text = seg.norm.text
+    for p in places:
+        if p.sentence != 0 or p.first_token > 1:
+            continue
+        rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
+        if rest[:1] in "-–—ـ:(":
+            return p
+    return None
 
 
 def _setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> _Setting:
@@ -195,7 +214,21 @@ def _setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> _
     else:
         anchor = dateline_date(seg.norm)
         day = dt.date.fromisoformat(anchor.date) if anchor else None
-    return _Setting(tuple(find_places(seg, gazetteer)), _paragraphs(seg), anchor, day)
+    places = find_places(seg, gazetteer)
+    grouped: dict[int, list[PlaceMention]] = {}
+    for p in places:
+        grouped.setdefault(p.sentence, []).append(p)
+    paragraph = _paragraphs(seg)
+    inherited: list[PlaceMention | None] = []
+    last: PlaceMention | None = None
+    for s_index, number in enumerate(paragraph):
+        if s_index and number != paragraph[s_index - 1]:
+            last = None
+        inherited.append(last)
+        if s_index in grouped:
+            last = grouped[s_index][-1]
+    in_sentence = {k: tuple(v) for k, v in grouped.items()}
+    return _Setting(in_sentence, tuple(inherited), _dateline_place(seg, places), anchor, day)
 
 
 def _is_locative(seg: Segmented, place: PlaceMention) -> bool:
@@ -204,31 +237,19 @@ def _is_locative(seg: Segmented, place: PlaceMention) -> bool:
     return before in _LOCATIVES or (token[:1] == "ب" or token[:2] in ("وب", "فب"))
 
 
-def _dateline_place(seg: Segmented, setting: _Setting) -> PlaceMention | None:
-    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"."""
-    text = seg.norm.text
-    for p in setting.places:
-        if p.sentence != 0 or p.first_token > 1:
-            continue
-        rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
-        if rest[:1] in "-–—ـ:(":
-            return p
-    return None
-
-
 def _locate(seg: Segmented, setting: _Setting, s_index: int, trigger: int) -> Place | None:
     """The event's place: in its sentence the nearest one (a locative one first), else the
     nearest earlier place of its paragraph, else the dateline's place; `basis` says which."""
-    here = [p for p in setting.places if p.sentence == s_index]
+    here = setting.in_sentence.get(s_index)
     if here:
         best = min(here, key=lambda p: (not _is_locative(seg, p), abs(p.first_token - trigger), p.first_token))
         return best.place
-    paragraph = setting.paragraph[s_index]
-    earlier = [p for p in setting.places if p.sentence < s_index and setting.paragraph[p.sentence] == paragraph]
-    if earlier:
-        return replace(earlier[-1].place, basis="paragraph")
-    dateline = _dateline_place(seg, setting)
-    return replace(dateline.place, basis="dateline") if dateline else None
+    earlier = setting.inherited[s_index]
+    if earlier is not None:
+        return replace(earlier.place, basis="paragraph")
+    if setting.dateline is not None and s_index > 0:
+        return replace(setting.dateline.place, basis="dateline")
+    return None
 
 
 def _same_clause(seg: Segmented, trigger: int, mention: DateMention) -> bool:
