@@ -121,3 +121,10 @@ def marsad_places(text):
     from marsad.extract.places import place_records
 
     return place_records(text, "iran")
+
+
+def test_basij_burning_their_ids_is_a_protest(coded):
+    text, events = coded
+    at = text.index("الباسيج يحرقون")
+    burning = [e for e in events if e.event_type == "PROTEST" and e.evidence.start <= at < e.evidence.end]
+    assert burning and burning[0].factual and "بطاقاتهم" in burning[0].evidence.trigger
