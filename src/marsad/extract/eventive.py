@@ -67,7 +67,7 @@ def clause_depth(tokens: Sequence[str], first: int, index: int) -> int:
     and the trigger."""
     start = first
     for k in range(index - 1, first - 1, -1):
-        if bare(tokens[k]) in _CLAUSE_OPENERS:
+        if tokens[k] in _CLAUSE_OPENERS or bare(tokens[k]) in _CLAUSE_OPENERS:  # فيما is not ف + يما
             start = k + 1
             break
     return index - start

@@ -131,3 +131,10 @@ def test_weapons_named_without_their_use_are_not_attacks(text):
 )
 def test_weapons_in_use_are_attacks(text, mode):
     assert any(e.mode == mode for e in factual(text, "ASSAULT")), text
+
+
+def test_clause_openers_are_not_read_as_clitic_plus_word():
+    from marsad.extract.eventive import clause_depth
+
+    tokens = ("قال", "المسؤول", "إن", "الوضع", "هادئ", "فيما", "تظاهر", "المئات")
+    assert clause_depth(tokens, 0, 6) == 0  # فيما opens the clause; it is not ف + يما
