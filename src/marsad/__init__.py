@@ -35,10 +35,16 @@ def code(text: str, *, article_id: str | None = None, date: str | None = None) -
     `InputError`.
     """
     from marsad.extract.dates import parse_record_date
+    from marsad.limits import current_limits
     from marsad.pipeline import code_text
 
     if not isinstance(text, str):
         raise InputError(f"article {article_id!r}: text must be str, not {type(text).__name__}")
+    limit = current_limits().max_article_chars
+    if len(text) > limit:
+        raise InputError(
+            f"article {article_id!r}: {len(text):,} characters > limit {limit:,} (MARSAD_MAX_ARTICLE_CHARS)"
+        )
     if date is not None and parse_record_date(date) is None:
         raise InputError(f"article {article_id!r}: unreadable date {date!r} (expected ISO, e.g. 2018-01-06)")
     return code_text(text, article_id=article_id, date=date)

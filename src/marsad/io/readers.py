@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import InputError
+from marsad.limits import article_problem, current_limits
 from marsad.model import Article
 
 OPTIONAL_FIELDS = ("date", "title", "source", "url")
@@ -89,7 +90,22 @@ def read_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Article | BadRecor
 
 
 def read_path(path: str, *, csv_columns: CsvColumns | None = None) -> Iterator[Article | BadRecord]:
-    """Articles from one path (`-` = stdin, read as JSONL if it looks like JSON, else one text)."""
+    """Articles from one path (`-` = stdin, read as JSONL if it looks like JSON, else one text).
+
+    Empty articles and articles over the size limit (`marsad.limits`) become `BadRecord`s.
+    """
+    limits = current_limits()
+    where = "<stdin>" if path == "-" else path
+    for item in _read_path(path, csv_columns):
+        if isinstance(item, Article):
+            problem = article_problem(item.text, limits)
+            if problem:
+                yield BadRecord(where, item.id, problem)
+                continue
+        yield item
+
+
+def _read_path(path: str, csv_columns: CsvColumns | None) -> Iterator[Article | BadRecord]:
     if path == "-":
         data = sys.stdin.buffer.read()
         if data.lstrip().startswith(b"{"):
