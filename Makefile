@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 GOLD ?= ../shared/eval/gsr_dev
 
-.PHONY: run test bench eval golden lint clean
+.PHONY: run demo test bench eval golden lint clean
 
 $(STAMP): pyproject.toml requirements.txt requirements-nodeps.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,17 @@ $(STAMP): pyproject.toml requirements.txt requirements-nodeps.txt requirements-d
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-## run: code the bundled sample articles and print a readable summary
+DEMO_DB := .marsad/demo.db
+PORT ?= 8000
+
+## run: code the bundled sample articles into a fresh SQLite store and serve the dashboard
 run: $(STAMP)
+	mkdir -p .marsad && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/marsad ingest src/marsad/samples --db $(DEMO_DB) --source "Marsad samples"
+	$(BIN)/marsad serve --db $(DEMO_DB) --host 127.0.0.1 --port $(PORT)
+
+## demo: code the bundled sample articles and print a readable summary (no store, no server)
+demo: $(STAMP)
 	$(BIN)/marsad demo
 
 ## test: the whole test suite

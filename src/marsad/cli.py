@@ -277,8 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_lexicon)
 
     from marsad.store.commands import add_commands  # ingest, recode, events, export
+    from marsad.web.commands import add_commands as add_web_commands  # serve
 
     add_commands(sub)
+    add_web_commands(sub)
     return parser
 
 

@@ -14,10 +14,24 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
+from marsad.errors import UsageError
 from marsad.model import Article
 from marsad.store.backend import Backend, StoreError, connect
 from marsad.store.matching import dedup_rules
-from marsad.store.query import EventFilter, event_pages, mentions_of
+from marsad.store.query import (
+    EventFilter,
+    article_mentions,
+    article_row,
+    bucket_dates,
+    count_events,
+    event_ids_of,
+    event_page,
+    event_pages,
+    event_row,
+    first_evidence,
+    grouped_counts,
+    mentions_of,
+)
 from marsad.store.schema import current_version, migrate
 from marsad.store.summary import Member, Record, event_key, summarise
 from marsad.text.normalize import normalize
@@ -248,6 +262,57 @@ class Store:
             members = mentions_of(self.db, [row["id"] for row in page])
             for row in page:
                 yield _event_dict(row, members[row["id"]])
+
+    def event_page(
+        self, filters: EventFilter, *, sort: str = "-date", page: int = 1, page_size: int = 50
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(total, events) for one page: each event as in `iter_events` but with `mention_count` and
+        the first mention's `evidence` ({sentence, trigger, article_id}) instead of `mentions`."""
+        if page < 1 or page_size < 1:
+            raise UsageError("page and page_size must be 1 or more")
+        total = count_events(self.db, filters)
+        rows = event_page(self.db, filters, sort=sort, offset=(page - 1) * page_size, limit=page_size)
+        firsts = first_evidence(self.db, [row["id"] for row in rows])
+        events = []
+        for row in rows:
+            event = _event_dict(row, [])
+            del event["mentions"]
+            event["mention_count"], event["evidence"] = firsts.get(row["id"], (0, None))
+            events.append(event)
+        return total, events
+
+    def event(self, event_id: int) -> dict[str, Any] | None:
+        """One event with all its mentions (the `iter_events` shape), or None."""
+        row = event_row(self.db, event_id)
+        return None if row is None else _event_dict(row, mentions_of(self.db, [event_id])[event_id])
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """An article (id, title, source, url, date, text) with `mentions`: [{mention_id, event_id, record}]."""
+        row = article_row(self.db, article_id)
+        return None if row is None else {**row, "mentions": article_mentions(self.db, article_id)}
+
+    def stored_id(self, article: Article) -> str | None:
+        """The id under which this report is stored: same content, or same id and source; else None."""
+        digest = content_hash(article.text)
+        rows = self.db.read("SELECT id, source, content_hash FROM articles WHERE id = ? OR content_hash = ? ORDER BY id",
+                            (article.id, digest))  # fmt: skip
+        for rid, source, stored_hash in rows:
+            if stored_hash == digest or source == article.source:
+                return str(rid)
+        return None
+
+    def event_ids_of(self, article_id: str) -> list[int]:
+        """The events an article's factual mentions belong to."""
+        return event_ids_of(self.db, article_id)
+
+    def stats(self, filters: EventFilter, *, group: str = "day") -> dict[str, Any]:
+        """Counts of matching events: total, by date (day or week), by type and by country."""
+        return {
+            "total": count_events(self.db, filters),
+            "by_date": bucket_dates(grouped_counts(self.db, filters, "date"), group),
+            "by_type": dict(grouped_counts(self.db, filters, "event_type")),
+            "by_country": dict(grouped_counts(self.db, filters, "country_iso3")),
+        }
 
 
 def _event_dict(row: dict[str, Any], mentions: list[dict[str, Any]]) -> dict[str, Any]:

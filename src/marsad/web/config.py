@@ -1,0 +1,60 @@
+"""The web app's settings: one table (environment variable, default, help) feeds `Settings`,
+`marsad serve --help` and docs/api.md."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from marsad.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One row of the settings table."""
+
+    env: str
+    attr: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("MARSAD_API_TOKEN", "token", "", "bearer token for POST /api/articles; writes are disabled when unset"),
+    Setting("MARSAD_API_PAGE_SIZE", "page_size", "50", "default page size of GET /api/events"),
+    Setting("MARSAD_API_MAX_PAGE_SIZE", "max_page_size", "500", "hard maximum page size (larger → 422)"),
+    Setting("MARSAD_API_MAX_BODY", "max_body_bytes", "2097152", "largest request body in bytes (larger → 413)"),
+    Setting("MARSAD_API_MAX_ARTICLE_CHARS", "max_article_chars", "200000", "longest article text for POST (→ 422)"),
+    Setting("MARSAD_API_CORS_ORIGINS", "cors_origins", "", "comma-separated origins allowed by CORS; empty = CORS off"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the API allows. `Settings.from_env()` reads the `MARSAD_API_*` variables (see SETTINGS)."""
+
+    token: str | None = None
+    page_size: int = 50
+    max_page_size: int = 500
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_article_chars: int = 200_000
+    cors_origins: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.page_size <= self.max_page_size:
+            raise UsageError(f"page size {self.page_size} must be between 1 and the maximum {self.max_page_size}")
+        if self.max_body_bytes < 1 or self.max_article_chars < 1:
+            raise UsageError("MARSAD_API_MAX_BODY and MARSAD_API_MAX_ARTICLE_CHARS must be 1 or more")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from environment variables, each falling back to its documented default."""
+        env = os.environ if environ is None else environ
+        raw = {s.attr: env.get(s.env, s.default).strip() for s in SETTINGS}
+        try:
+            numbers = {k: int(raw[k]) for k in ("page_size", "max_page_size", "max_body_bytes", "max_article_chars")}
+        except ValueError as exc:
+            raise UsageError(f"a MARSAD_API_* size is not a whole number: {exc}") from exc
+        origins = tuple(o.strip() for o in raw["cors_origins"].split(",") if o.strip())
+        return cls(token=raw["token"] or None, cors_origins=origins, **numbers)

@@ -1,0 +1,129 @@
+"""Request and response shapes of the API, for validation (POST) and for the OpenAPI document.
+
+Responses are built as plain dicts by `marsad.store` and sent as JSON directly; these models
+describe them (nested records follow schema/event.schema.json) without re-validating each one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Record = dict[str, Any]
+
+
+class Evidence(BaseModel):
+    sentence: str = Field(description="the first mention's evidence sentence")
+    trigger: str = Field(description="the trigger words inside it")
+    article_id: str
+
+
+class EventCommon(BaseModel):
+    event_id: int
+    event_key: str
+    event_type: str = Field(examples=["PROTEST"])
+    mode: str | None = Field(examples=["demo"])
+    date: str | None = Field(description="YYYY-MM-DD", examples=["2024-03-01"])
+    time_precision: int | None = Field(description="1 day, 2 week, 3 month")
+    location: Record | None
+    country_iso3: str | None
+    source: Record | None
+    target: Record | None
+    size: Record | None
+    fatalities: Record | None
+    injuries: Record | None
+    source_count: int = Field(description="distinct outlets that reported the event")
+
+
+class EventSummary(EventCommon):
+    mention_count: int
+    evidence: Evidence | None
+
+
+class EventPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    events: list[EventSummary]
+
+
+class Mention(BaseModel):
+    mention_id: int
+    article_id: str
+    article_source: str | None
+    url: str | None
+    date: str | None = Field(description="the article's publication date")
+    record: Record = Field(description="Event.to_dict() of this mention; offsets index the article text")
+
+
+class EventDetail(EventCommon):
+    mentions: list[Mention]
+
+
+class DateCount(BaseModel):
+    date: str
+    count: int
+
+
+class Stats(BaseModel):
+    total: int
+    by_date: list[DateCount]
+    by_type: dict[str, int]
+    by_country: dict[str, int]
+
+
+class Span(BaseModel):
+    start: int
+    end: int
+    kind: str = Field(description="trigger, source, target, location, date, size, fatalities or injuries")
+    label_en: str = Field(examples=["PROTEST demo trigger"])
+    label_ar: str = Field(examples=["الحدث"])
+    event_id: int | None = Field(description="None for a negated or hypothetical mention")
+    mention_id: int
+
+
+class ArticleView(BaseModel):
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    date: str | None
+    text: str
+    spans: list[Span]
+
+
+class ArticleIn(BaseModel):
+    """One article to code and store."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    id: str = Field(min_length=1, max_length=500, pattern=r"^\S(.*\S)?$", description="the article id")
+    text: str = Field(min_length=1, description="the Arabic article text")
+    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="publication date")
+    title: str | None = Field(default=None, max_length=2000)
+    source: str | None = Field(default=None, max_length=200, description="the outlet")
+    url: str | None = Field(default=None, max_length=2000)
+
+
+class Ingested(BaseModel):
+    article_id: str = Field(description="the id the report is stored under (the stored one for a duplicate)")
+    stored: bool
+    reason: str | None = Field(description="why it was not stored: duplicate, language:xx, ...")
+    event_ids: list[int]
+
+
+class Health(BaseModel):
+    status: str
+    schema_version: int
+    events: int
+    articles: int
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
