@@ -80,15 +80,23 @@ def _articles(paths: Sequence[str], progress: Progress) -> Iterator[Article]:
             yield item
 
 
+def _input_paths(args: argparse.Namespace) -> list[str] | None:
+    """The input paths (`-` = stdin when none); None, after saying why, if one cannot be read."""
+    paths: list[str] = args.paths or ["-"]
+    problem = _check_paths(paths)
+    if problem:
+        print(problem, file=sys.stderr)
+        return None
+    return paths
+
+
 def cmd_code(args: argparse.Namespace) -> int:
     """Code articles to JSONL events."""
     from marsad.extract.dates import parse_record_date
     from marsad.pipeline import code_text
 
-    paths = args.paths or ["-"]
-    problem = _check_paths(paths)
-    if problem:
-        print(problem, file=sys.stderr)
+    paths = _input_paths(args)
+    if paths is None:
         return EXIT_USAGE
     if args.resume and not args.out:
         print("marsad: --resume needs --out FILE", file=sys.stderr)
@@ -114,10 +122,8 @@ def cmd_places(args: argparse.Namespace) -> int:
     """Print every place mention recognised in the articles, one JSON object a line."""
     from marsad.extract.places import place_records
 
-    paths = args.paths or ["-"]
-    problem = _check_paths(paths)
-    if problem:
-        print(problem, file=sys.stderr)
+    paths = _input_paths(args)
+    if paths is None:
         return EXIT_USAGE
     progress = Progress()
     with _output(args.out) as out:

@@ -1,7 +1,6 @@
 """The REST API: every endpoint, its filters and limits, its errors and its guards (issues 5 and 7)."""
 
 import logging
-import os
 import statistics
 import sys
 import time
@@ -32,20 +31,6 @@ HEADERS = {
 }
 TOKEN = "s3cret-token"
 # Seed events by id (ingest order): 1 Cairo protest (a1 + a2), 2 Amman sit-in, 3 Cairo arrest, 4 Baghdad bomb.
-
-
-@pytest.fixture(scope="session")
-def pg_admin_url():
-    """A PostgreSQL server: $MARSAD_TEST_PG, else a throwaway one, else the test is skipped."""
-    if os.environ.get("MARSAD_TEST_PG"):
-        yield os.environ["MARSAD_TEST_PG"]
-        return
-    reason = pg_server.why_not()
-    if reason:
-        pytest.skip(reason)
-    server = pg_server.start()
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
