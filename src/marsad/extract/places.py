@@ -1,10 +1,10 @@
 """Place recognition and resolution against the Arabic gazetteer.
 
 Recognition scans the tokens of each sentence for the longest gazetteer name, after peeling
-proclitics off the first word (وبغداد → و + بغداد, للقاهرة → ل + القاهرة). Arabic has no
-capital letters, so three guards keep common words out: the stoplist (آلة never, مشهد only
-after a locative cue such as في/إلى/قرب/مدينة), nisba adjectives (الإيرانية is Iranian, not a
-place; السعودية is the country unless it follows a definite noun), and the cue itself.
+proclitics off the first word (وبغداد → و + بغداد, للقاهرة → ل + القاهرة). What each token can
+start is memoised per gazetteer, so an article costs about one dict lookup a token. Arabic has no
+capital letters: the context rules of `marsad.extract.place_rules` keep common words out (آلة,
+"في مشهد مؤثر", الإيرانية, جدة الطفلة ...).
 
 Resolution picks among the entries a name may mean (طرابلس: Libya or Lebanon) by the countries
 named or implied in the sentence and the article, "X في Y" with Y a country, the feature a cue
@@ -14,78 +14,31 @@ asks for (مدينة, محافظة), then population.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple, cast
 
+from marsad.extract.place_rules import (
+    ADMIN_WORDS,
+    LOCATIVE_CUES,
+    Site,
+    clitic_forms,
+    is_adjective_shaped,
+    is_definite,
+    reads_as_common_word,
+    word_forms,
+)
 from marsad.geo.gazetteer import CORE_ISO2, Gazetteer, GeoEntry, NameRow, load_gazetteer
 from marsad.model import Place
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented, segment
 
-__all__ = ["PlaceMention", "find_places", "place_records"]
+__all__ = ["PlaceMention", "find_places", "is_adjective_shaped", "is_definite", "place_records"]
 
-# Words after which a name is read as a place ("في مشهد" is Mashhad; "في مشهد مؤثر" is not, but
-# the stoplist's cue rule is the best a light analyser can do). Normalised forms.
-LOCATIVE_CUES = frozenset(
-    [
-        "في",
-        "الى",
-        "من",
-        "نحو",
-        "قرب",
-        "بقرب",
-        "امام",
-        "داخل",
-        "خارج",
-        "عند",
-        "حتى",
-        "باتجاه",
-        "شمال",
-        "جنوب",
-        "شرق",
-        "غرب",
-        "وسط",
-        "شمالي",
-        "جنوبي",
-        "شرقي",
-        "غربي",
-        "مدينه",
-        "بلده",
-        "قريه",
-        "محافظه",
-        "ولايه",
-        "مقاطعه",
-        "اقليم",
-        "منطقه",
-        "عاصمه",
-        "العاصمه",
-        "ريف",
-        "ضواحي",
-        "اطراف",
-        "مخيم",
-        "مدن",
-        "بلدات",
-        "شوارع",
-        "ساحات",
-        "انحاء",
-        "مختلف",
-        "محيط",
-        "بمحيط",
-    ]
-)
 DATELINE = "—"  # the cue of a name that opens a dateline: "تونس - ", "حماة: "
 _FEATURE_CUES = {"مدينه": "city", "بلده": "city", "قريه": "city", "العاصمه": "city", "عاصمه": "city"}
 _FEATURE_CUES |= dict.fromkeys(("محافظه", "ولايه", "مقاطعه", "اقليم"), "admin") | {DATELINE: "city"}
-_ADMIN_WORDS = frozenset(("ولايه", "محافظه", "مقاطعه", "اقليم"))
 _EMBASSY = frozenset(("سفاره", "السفاره", "قنصليه", "القنصليه", "بعثه", "البعثه"))
-_CONJ = "وف"
-BARE_NAME_MIN_POPULATION = 50_000
-_PREP = "بلك"
-_PRONOUNS = ("هما", "هم", "هن", "ها", "كم", "كن", "نا")
-_PREPOSITIONS = frozenset(("في", "من", "علي", "الي", "عن", "ل", "ب", "مع", "عند", "لدي", "منذ"))
-_INNA = frozenset(("ان", "لان", "بان", "كان"))  # إنّ and its sisters: "إن النيران تدمر" is a verb
-_PARTICLES = _PREPOSITIONS | _INNA | frozenset(("لكن", "بعد", "قبل", "حول", "بين", "ضد", "دون", "عبر", "خلال", "مثل"))
 _DASHES = frozenset("-–—ـ")
 PEELED_PENALTY = 0.3  # وجدة is read whole (Oujda) unless the peeled reading (و + جدة) is much bigger
 
@@ -111,111 +64,13 @@ class _Candidate:
     alternate: NameRow | None = None  # "وجدة" (Oujda) read as و + جدة (Jeddah)
 
 
-@lru_cache(maxsize=131_072)
-def clitic_forms(token: str) -> tuple[tuple[str, str], ...]:
-    """The token and the forms left after peeling proclitics, with what was peeled.
-
-    >>> clitic_forms("وبالقاهره")
-    (('وبالقاهره', ''), ('بالقاهره', 'و'), ('القاهره', 'وب'))
-    """
-    forms = [(token, "")]
-    if len(token) > 3 and token[0] in _CONJ:
-        forms.append((token[1:], token[0]))
-    for base, peeled in list(forms):
-        if base.startswith("لل") and len(base) > 4:
-            forms.append(("ال" + base[2:], peeled + "ل"))
-        elif len(base) > 3 and base[0] in _PREP:
-            forms.append((base[1:], peeled + base[0]))
-    return tuple(forms)
-
-
-def _forms(token: str) -> tuple[str, ...]:
-    return tuple(form for form, _ in clitic_forms(token))
-
-
-def is_definite(word: str) -> bool:
-    """Definite by the article or by a possessive pronoun: الخوذات، خوذاتهم (not فيها)."""
-    if word.startswith("ال"):
-        return True
-    stem = next((word[: -len(p)] for p in _PRONOUNS if word.endswith(p)), "")
-    return len(stem) >= 2 and stem not in _PARTICLES
-
-
-def is_adjective_shaped(word: str) -> bool:
-    """A definite word with an adjective's pattern: nisba (الأمنية), participle (المقدس، المؤدي),
-    elative (الأقصر، الكبرى), فعيل (الجديدة), فعلاء (الزرقاء), فاعّ (العامة)."""
-    if not word.startswith("ال"):
-        return False
-    stem = word[2:].removesuffix("ه")
-    return (
-        (stem.endswith("ي") and len(stem) >= 4)
-        or (stem.startswith("م") and len(stem) >= 4)
-        or (len(stem) == 4 and (stem[0] == "ا" or stem[2] == "ي"))
-        or (len(stem) == 5 and stem.endswith("اء"))
-        or (len(stem) == 3 and stem[1] == "ا")
-    )
-
-
-def _takes_feminine(word: str) -> bool:
-    """Feminine, or a plural (sound ات or broken مفاعيل), which takes a feminine adjective."""
-    stem = word.removeprefix("ال")
-    return word.endswith(("ه", "ات")) or (stem.startswith("م") and len(stem) >= 5 and stem[2] == "ا")
-
-
-def _verb_shaped(word: str) -> bool:
-    """A past verb in ‑ت (شهدت) or an imperfect in ت/ي (تستضيف): nouns in ‑ة end in ه after folding."""
-    return (word.endswith("ت") and not word.endswith("ات")) or (
-        len(word) >= 4 and word[0] in "يت" and not word.endswith(("ه", "ات"))
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Site:
-    """A name found at tokens [i, end) of a sentence spanning tokens [first, last)."""
-
-    seg: Segmented
-    gaz: Gazetteer
-    first: int
-    last: int
-    i: int
-    row: NameRow
-    cue: str | None
-    after_place: bool
-
-    @property
-    def end(self) -> int:
-        return self.i + len(self.row.key)
-
-    @property
-    def word(self) -> str:
-        return self.row.key[0] if len(self.row.key) == 1 else ""
-
-    def before(self, k: int = 1) -> str:
-        return self.seg.tokens[self.i - k] if self.i - k >= self.first else ""
-
-    def after(self, k: int = 0) -> str:
-        return self.seg.tokens[self.end + k] if self.end + k < self.last else ""
-
-    def roles(self, token: str) -> frozenset[str]:
-        return frozenset().union(*(self.gaz.roles.get(f, frozenset()) for f in _forms(token)))
-
-    def is_place(self, token: str) -> bool:
-        """A name that is not a stoplisted common word (الجديدة is not), or a locative cue."""
-        rows = (r for f in _forms(token)[:2] for r in self.gaz.names.get(f, ()))
-        return token in LOCATIVE_CUES or any(r.key not in self.gaz.stop for r in rows)
-
-    def is_qualifier(self, token: str) -> bool:
-        """A word that may follow a place name: a place, a cue, a nisba, an epithet, a time word."""
-        return self.is_place(token) or token in self.gaz.nisba or bool(self.roles(token) & {"epithet", "time"})
-
-
 def _cue_before(seg: Segmented, first: int, i: int, peeled: str) -> str | None:
     """The locative cue right before token `i`: a cue word (وفي → في، بولاية → ولاية) or a ب
     written on the name."""
     if "ب" in peeled:
         return "ب"
     if i > first:
-        return next((form for form in _forms(seg.tokens[i - 1]) if form in LOCATIVE_CUES), None)
+        return next((form for form in word_forms(seg.tokens[i - 1]) if form in LOCATIVE_CUES), None)
     return None
 
 
@@ -236,160 +91,6 @@ def _in_partial_hashtag(seg: Segmented, i: int, end: int) -> bool:
     return False
 
 
-def _looks_like_phrase_head(site: _Site) -> bool:
-    """For cue-only names: "في مشهد مؤثر", "في صور المعتقلين", "في مشهد غير مألوف", "في بورصة
-    اسطنبول" continue as a noun phrase, so the word is not the place."""
-    following = site.after()
-    if not following or following in LOCATIVE_CUES:
-        return False
-    if following == "غير" or _is_known_city_or_country(site.gaz, following):
-        return True
-    return following.startswith("ال") or (following.startswith("م") and len(following) >= 4)
-
-
-def _is_known_city_or_country(gaz: Gazetteer, token: str) -> bool:
-    """A one-word name of a country or of a city of 100,000 or more (اسطنبول; not صباح)."""
-    rows = [r for r in gaz.names.get(token, ()) if len(r.key) == 1 and r.key not in gaz.stop]
-    entries = [gaz.entries[e] for r in rows for e in r.entries]
-    return any(e.feature == "country" or (e.feature == "city" and e.population >= 100_000) for e in entries)
-
-
-def _is_minor(site: _Site) -> bool:
-    """A one-word name of towns all under `BARE_NAME_MIN_POPULATION`, with no cue before it: in
-    running text such words are far more often common nouns or personal names than the town."""
-    if len(site.row.key) > 1:
-        return False
-    entries = [site.gaz.entries[e] for e in site.row.entries]
-    return all(e.feature == "city" and e.population < BARE_NAME_MIN_POPULATION for e in entries)
-
-
-def _follows_definite_noun(site: _Site) -> bool:
-    """A definite name that agrees with the definite noun before it is its adjective: القبضة
-    الحديدة، خوذاتهم الزرقاء، السلك الموصل للتيار، بالقنابل المسيلة للدموع، الطريق الأقصر."""
-    word, previous = site.word, site.before()
-    if not word.startswith("ال") or site.after_place or not previous or site.cue is not None:
-        return False
-    nouns = [f for f in _forms(previous) if is_definite(f) and f not in LOCATIVE_CUES]
-    if not nouns or site.is_place(previous):
-        return False
-    noun, stem = nouns[-1], word[2:]
-    feminine_noun = _takes_feminine(noun) or noun.removesuffix(
-        next((p for p in _PRONOUNS if noun.endswith(p)), "")
-    ).endswith("ت")
-    if (word.endswith("ه") or (stem.endswith("اء") and len(stem) == 5)) and feminine_noun:
-        return True
-    if stem.startswith("م") and len(stem) >= 4 and site.after().startswith("ل"):
-        return True
-    return len(stem) == 4 and stem[0] == "ا" and not feminine_noun
-
-
-def _heads_adjective(site: _Site) -> bool:
-    """A definite name followed by an agreeing definite adjective is a common noun: العقبة
-    الرئيسية، الرباط المقدس، الميادين العامة (not الموصل القديمة, an epithet; not الرقة السورية)."""
-    word, following = site.word, site.after()
-    if not word.startswith("ال") or not is_adjective_shaped(following) or site.is_qualifier(following):
-        return False
-    return _takes_feminine(word) == following.endswith("ه")
-
-
-def _heads_idafa(site: _Site) -> bool:
-    """An indefinite name followed by a definite or pronoun-suffixed noun, with no cue before it,
-    is the first term of an idafa: جدة الطفلة، سوسة النخيل (not after a transitive verb, where the
-    name is the subject: تستضيف جدة القمة; not a country)."""
-    word, following, previous = site.word, site.after(), site.before()
-    if not word or word.startswith("ال") or site.cue is not None or site.after_place:
-        return False
-    if not is_definite(following) or site.is_qualifier(following) or following in _ADMIN_WORDS:
-        return False
-    if following.startswith("ال") and (following.startswith("الم") or following.endswith(("ي", "يه"))):
-        return False  # participle or nisba: غزة المحاصرة، بغداد الجديدة is an epithet row
-    if _verb_shaped(previous) and "speech" not in site.roles(previous):
-        return False
-    return not any(site.gaz.entries[e].feature == "country" for e in site.row.entries)
-
-
-def _in_person_or_org(site: _Site) -> bool:
-    """أبو الخليل، نادي الريان، ريال مدريد، العميد صلاح الدين; مانشستر سيتي، سوريا الديمقراطية;
-    "قالت صوفيا، وهي طالبة" and "قال X الجبوري" (a speech verb, then apposition or family name)."""
-    if "before" in site.roles(site.before()) or "after" in site.roles(site.after()):
-        return True
-    if "speech" not in site.roles(site.before()):
-        return False
-    following = site.after()
-    if following in ("،", ",") and site.after(1) in ("وهي", "وهو"):
-        return True
-    return following.startswith("ال") and following.endswith("ي") and not site.is_qualifier(following)
-
-
-def _is_verb(site: _Site) -> bool:
-    """An imperfect-shaped name after "إن + definite noun" is the verb: إن النيران تدمر."""
-    word = site.word
-    if not word or word[0] not in "يت" or site.cue is not None or site.after_place:
-        return False
-    subject, particle = site.before(1), site.before(2)
-    return subject.startswith("ال") and not site.is_place(subject) and bool(set(_forms(particle)) & _INNA)
-
-
-def _is_indefinite_adjective(site: _Site) -> bool:
-    """A nisba-shaped name right after an indefinite noun it agrees with is its adjective: نقصا
-    مالي (accusative ‑ا), حسابات مالية، أزمة مالية (feminine or plural)."""
-    word, previous = site.word, site.before()
-    if site.cue is not None or site.after_place or len(previous) < 3 or previous.startswith("ال"):
-        return False
-    if word.endswith("ي"):
-        return previous.endswith("ا") and not previous.endswith("وا")
-    return word.endswith("يه") and previous.endswith(("ه", "ات")) and previous not in LOCATIVE_CUES
-
-
-def _in_fixed_compound(site: _Site) -> bool:
-    """A `never` stoplist row that holds words around the name: جوز الهند، مسقط رأسه، جنات عدن."""
-    tokens, stop = site.seg.tokens, site.gaz.stop
-    spans = [(site.i - b, site.end + a) for b in (0, 1, 2) for a in (0, 1) if a or b]
-    for lo, hi in spans:
-        if lo >= site.first and hi <= site.last:
-            tail = tuple(tokens[lo + 1 : hi])
-            if any(stop.get((form, *tail)) == "never" for form in _forms(tokens[lo])):
-                return True
-    return False
-
-
-def _is_adjective(site: _Site) -> bool:
-    """A nisba form (الإيرانية) is an adjective; one that is also a country or a city (السعودية،
-    السليمانية) is an adjective only right after a definite noun that is not a place."""
-    if len(site.row.key) != 1 or site.word not in site.gaz.nisba:
-        return False
-    if not any(site.gaz.entries[e].feature in ("country", "city") for e in site.row.entries):
-        return True
-    previous = site.before()
-    return previous.startswith("ال") and previous not in LOCATIVE_CUES and not site.after_place
-
-
-def _stoplisted(site: _Site) -> bool:
-    rule = site.gaz.stop.get(site.row.key)
-    if rule == "never":
-        return True
-    return rule == "cue" and (site.cue is None or _looks_like_phrase_head(site))
-
-
-_COMMON_WORD_RULES = (
-    _is_adjective,
-    _follows_definite_noun,
-    _heads_adjective,
-    _heads_idafa,
-    _in_person_or_org,
-    _is_verb,
-    _is_indefinite_adjective,
-    _in_fixed_compound,
-)
-
-
-def _is_common_word(site: _Site) -> bool:
-    """Whether the name at `site` is read as a common word, not a place."""
-    if site.cue is None and not site.after_place and _is_minor(site):
-        return True
-    return any(rule(site) for rule in _COMMON_WORD_RULES)
-
-
 def _peelable(gaz: Gazetteer, row: NameRow) -> bool:
     """A name found under a peeled clitic must be a strong one: ورقة is not و + رقة,
     بلاتر is not ب + Latur; وبغداد is و + بغداد."""
@@ -401,36 +102,105 @@ def _peelable(gaz: Gazetteer, row: NameRow) -> bool:
     )
 
 
-def _matches_at(seg: Segmented, gaz: Gazetteer, i: int, last: int) -> list[tuple[NameRow, str]]:
-    """The longest names starting at token `i`, one per clitic reading (وجدة: Oujda; و + Jeddah)."""
-    best: list[tuple[NameRow, str]] = []
-    for form, peeled in clitic_forms(seg.tokens[i]):
+Rows = tuple[tuple[NameRow, bool], ...]  # names (longest first), each with: may it stand peeled?
+
+
+class _Head(NamedTuple):
+    """The names a clitic reading of a token starts: longer ones by their second token, and the
+    one-word name."""
+
+    peeled: str
+    longer: dict[str, Rows]
+    single: Rows
+
+
+_MEMO_LIMIT = 300_000  # distinct tokens remembered per gazetteer (a few tens of MB at most)
+
+
+class _TokenInfo(NamedTuple):
+    """What a token can start, per clitic reading, and the country its nisba reading implies."""
+
+    heads: tuple[_Head, ...]
+    nisba: str | None
+
+
+def _read_token(gaz: Gazetteer, token: str) -> _TokenInfo:
+    heads: list[_Head] = []
+    for form, peeled in clitic_forms(token):
+        longer: dict[str, Rows] = {}
+        single: Rows = ()
         for row in gaz.names.get(form, ()):
-            if peeled and not _peelable(gaz, row):
+            item = ((row, not peeled or _peelable(gaz, row)),)
+            if len(row.key) == 1:
+                single = item
+            else:
+                longer[row.key[1]] = longer.get(row.key[1], ()) + item
+        if longer or single:
+            heads.append(_Head(peeled, longer, single))
+    nisba = next((gaz.nisba[f] for f, _ in clitic_forms(token)[:2] if f in gaz.nisba), None)
+    return _TokenInfo(tuple(heads), nisba)
+
+
+_NOTHING = _TokenInfo((), None)
+
+
+def _token_infos(seg: Segmented, gaz: Gazetteer) -> tuple[list[_TokenInfo], list[int]]:
+    """The memoised reading of every token, and the indices of tokens that start a name or are a
+    nisba: most tokens are neither, and news repeats its words, so this is a dict lookup a token."""
+    memo: dict[str, _TokenInfo] = gaz.memo
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    infos: list[_TokenInfo | None] = list(map(memo.get, seg.tokens))
+    notable = [i for i, info in enumerate(infos) if info is not _NOTHING]
+    for i in notable:
+        if infos[i] is None:
+            token = seg.tokens[i]
+            info = _read_token(gaz, token)
+            infos[i] = memo[token] = _NOTHING if info == _NOTHING else info
+    read = cast(list[_TokenInfo], infos)
+    return read, [i for i in notable if read[i] is not _NOTHING]
+
+
+def _matches_at(seg: Segmented, heads: tuple[_Head, ...], i: int, last: int, joined: bool) -> list[tuple[NameRow, str]]:
+    """The longest names starting at token `i`, one per clitic reading (وجدة: Oujda; و + Jeddah).
+    A weak name under a peeled و is taken when joined to a place: ليون ومرسيليا."""
+    best: list[tuple[NameRow, str]] = []
+    following = seg.tokens[i + 1] if i + 1 < last else ""
+    for head in heads:
+        for row, strong in head.longer.get(following, ()) + head.single:
+            if not strong and not (joined and head.peeled == "و"):
                 continue
             n = len(row.key)
-            if i + n <= last and seg.tokens[i + 1 : i + n] == row.key[1:]:
+            if i + n <= last and (n <= 2 or seg.tokens[i + 2 : i + n] == row.key[2:]):
                 if not best or n > len(best[0][0].key):
-                    best = [(row, peeled)]
+                    best = [(row, head.peeled)]
                 elif n == len(best[0][0].key):
-                    best.append((row, peeled))
+                    best.append((row, head.peeled))
                 break  # rows are sorted longest first
     return best
 
 
-def _recognise(seg: Segmented, gaz: Gazetteer) -> list[_Candidate]:
+def _recognise(seg: Segmented, gaz: Gazetteer, infos: list[_TokenInfo], notable: list[int]) -> list[_Candidate]:
     found: list[_Candidate] = []
-    for s, sentence in enumerate(seg.sentences):
-        i, first, last = sentence.first_token, sentence.first_token, sentence.last_token
-        while i < last:
-            matches = _matches_at(seg, gaz, i, last)
-            if not matches:
-                i += 1
-                continue
-            candidate = _candidate(seg, gaz, s, first, last, i, found, matches)
-            if candidate is not None:
-                found.append(candidate)
-            i += len(matches[0][0].key) if candidate is not None or gaz.stop.get(matches[0][0].key) != "never" else 1
+    firsts = [sentence.first_token for sentence in seg.sentences]
+    resume = 0
+    for i in notable:
+        heads = infos[i].heads
+        if i < resume or not heads:
+            continue
+        s = bisect_right(firsts, i) - 1
+        if s < 0 or i >= seg.sentences[s].last_token:
+            continue  # a token outside every sentence
+        first, last = firsts[s], seg.sentences[s].last_token
+        joined = bool(found) and found[-1].last == i and found[-1].sentence == s
+        matches = _matches_at(seg, heads, i, last, joined)
+        if not matches:
+            continue
+        candidate = _candidate(seg, gaz, s, first, last, i, found, matches)
+        if candidate is not None:
+            found.append(candidate)
+        n = len(matches[0][0].key)
+        resume = i + (n if candidate is not None or gaz.stop.get(matches[0][0].key) != "never" else 1)
     return found
 
 
@@ -455,27 +225,30 @@ def _candidate(
         cue = DATELINE
     if cue is None and after_place and "و" in peeled + "".join(p for _, p in others):
         cue = "و"  # "الفلوجة والرمادي": a name joined to a place shares its cue
-    site = _Site(seg, gaz, first, last, i, row, cue, after_place)
-    if _stoplisted(site) or _is_common_word(site):
+    site = Site(seg, gaz, first, last, i, row, cue, after_place)
+    if reads_as_common_word(site):
         return None
     coordinated = cue is None or cue in ("و", DATELINE)  # no و right after في
     return _Candidate(row, i, end, s, cue, others[0][0] if others and coordinated else None)
 
 
-def _implied_countries(seg: Segmented, gaz: Gazetteer) -> list[tuple[int, str]]:
+def _implied_countries(seg: Segmented, infos: list[_TokenInfo], notable: list[int]) -> list[tuple[int, str]]:
     """(sentence, iso3) for nisba adjectives: الحكومة الليبية implies Libya (not after سفارة)."""
     implied: list[tuple[int, str]] = []
-    for s, sentence in enumerate(seg.sentences):
-        for i in range(sentence.first_token, sentence.last_token):
-            for form, _ in clitic_forms(seg.tokens[i])[:2]:
-                iso3 = gaz.nisba.get(form)
-                if iso3 is not None and not (i > 0 and seg.tokens[i - 1] in _EMBASSY):
-                    implied.append((s, iso3))
-                    break
+    firsts = [sentence.first_token for sentence in seg.sentences]
+    for i in notable:
+        iso3 = infos[i].nisba
+        s = bisect_right(firsts, i) - 1
+        if iso3 is None or s < 0 or i >= seg.sentences[s].last_token:
+            continue
+        if not (i > 0 and seg.tokens[i - 1] in _EMBASSY):
+            implied.append((s, iso3))
     return implied
 
 
-def _context(cands: list[_Candidate], seg: Segmented, gaz: Gazetteer) -> tuple[dict[str, float], dict[int, set[str]]]:
+def _context(
+    cands: list[_Candidate], seg: Segmented, gaz: Gazetteer, infos: list[_TokenInfo], notable: list[int]
+) -> tuple[dict[str, float], dict[int, set[str]]]:
     """Country weights over the article and the countries of each sentence."""
     article: dict[str, float] = {}
     by_sentence: dict[int, set[str]] = {}
@@ -488,7 +261,7 @@ def _context(cands: list[_Candidate], seg: Segmented, gaz: Gazetteer) -> tuple[d
             assert iso3 is not None
             article[iso3] = article.get(iso3, 0.0) + 1.0
             by_sentence.setdefault(c.sentence, set()).add(iso3)
-    for s, iso3 in _implied_countries(seg, gaz):
+    for s, iso3 in _implied_countries(seg, infos, notable):
         article[iso3] = article.get(iso3, 0.0) + 0.5
         by_sentence.setdefault(s, set()).add(iso3)
     return article, by_sentence
@@ -506,7 +279,7 @@ def _narrowing_country(cands: list[_Candidate], k: int, seg: Segmented, gaz: Gaz
     after = cands[k + 1]
     gap = seg.tokens[here.last : after.first]
     places = [gaz.entries[e] for e in after.row.entries]
-    if after.cue in _ADMIN_WORDS and (len(gap) == 1 or (len(gap) == 2 and gap[0] == "في")):
+    if after.cue in ADMIN_WORDS and (len(gap) == 1 or (len(gap) == 2 and gap[0] == "في")):
         countries = {e.iso3 for e in places}
         return countries.pop() if len(countries) == 1 else None
     if len(gap) > 1 or (gap and gap[0] not in ("في", "،", ",")) or (not gap and after.cue != "ب"):
@@ -556,8 +329,9 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
     >>> [m.place.name_en for m in find_places(segment(normalize("تظاهر المئات في بغداد")), load_gazetteer())]
     ['Baghdad']
     """
-    cands = _recognise(seg, gaz)
-    article, by_sentence = _context(cands, seg, gaz)
+    infos, notable = _token_infos(seg, gaz)
+    cands = _recognise(seg, gaz, infos, notable)
+    article, by_sentence = _context(cands, seg, gaz, infos, notable)
     mentions: list[PlaceMention] = []
     for k, c in enumerate(cands):
         narrow = _narrowing_country(cands, k, seg, gaz)

