@@ -71,12 +71,31 @@ def _absorb(main: Event, other: Event) -> Event:
     )
 
 
+# Two triggers of one type this close (in characters) are one phrase: "تفجير سيارة مفخخة".
+ADJACENT = 12
+
+
+def _share_modality(events: Sequence[Event]) -> list[Event]:
+    """A trigger right after another of the same type is part of its phrase and takes its
+    modality: in "أحبط الجيش محاولة تفجير سيارة مفخخة" the car bomb was foiled too."""
+    out = list(events)
+    for j in range(1, len(out)):
+        for i in range(j - 1, -1, -1):
+            a, b = out[i], out[j]
+            gap = b.evidence.trigger_start - a.evidence.trigger_end
+            if a.event_type == b.event_type and 0 <= gap <= ADJACENT:
+                out[j] = replace(b, negated=a.negated, hypothetical=a.hypothetical)
+                break
+    return out
+
+
 def merge_sentence_events(events: Sequence[Event]) -> list[Event]:
     """Merge the compatible mentions of one sentence (order of first mention kept).
 
     Greedy and deterministic: each mention joins the first group it is compatible with every
     member of; the group's first mention is the main one.
     """
+    events = _share_modality(events)
     groups: list[list[int]] = []
     for i, event in enumerate(events):
         for group in groups:

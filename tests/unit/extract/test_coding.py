@@ -138,3 +138,26 @@ def test_clause_openers_are_not_read_as_clitic_plus_word():
 
     tokens = ("قال", "المسؤول", "إن", "الوضع", "هادئ", "فيما", "تظاهر", "المئات")
     assert clause_depth(tokens, 0, 6) == 0  # فيما opens the clause; it is not ف + يما
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "هاجم وزير الخارجية المعارضة قائلا إنها تخدم أجندات خارجية.",
+        "شن رئيس الوزراء هجوما لاذعا على قادة الأحزاب في خطابه أمس.",
+    ],
+)
+def test_verbal_attacks_are_accusations_not_assaults(text):
+    assert not factual(text, "ASSAULT"), text
+    assert factual(text, "ACCUSE"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اعتقلت الشرطة أعضاء الخلية قبل أن ينفذوا هجوما على السفارة.",
+        "أحبط الجيش محاولة تفجير سيارة مفخخة قرب السوق المركزي أمس.",
+    ],
+)
+def test_foiled_or_prevented_attacks_did_not_happen(text):
+    assert not factual(text, "ASSAULT"), text
