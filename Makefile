@@ -32,9 +32,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## bench: speed and memory on the bundled samples (and the SaudiNewsNet corpus if present), accuracy on the dev gold
+## bench: speed, scale, Spark, store ingest, API load, places, dates, dedup and dev-gold accuracy (~20 min;
+## the corpus benchmarks need ../shared/corpus/saudinewsnet). Results in bench/results/*.json.
 bench: $(STAMP)
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/throughput.py --limit 0
+	$(BIN)/python bench/scale.py --sizes 10000 31030 100000
+	$(BIN)/python bench/spark.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/places.py
+	$(BIN)/python bench/dates.py
+	$(BIN)/python bench/dedup.py
 	@if [ -d "$(GOLD)" ]; then $(BIN)/marsad eval $(GOLD); else echo "no gold at $(GOLD): accuracy skipped"; fi
 
 ## eval: accuracy on the dev gold standard

@@ -283,10 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_lexicon)
 
     from marsad.store.commands import add_commands  # ingest, recode, events, export
+    from marsad.spark.commands import add_commands as add_spark_commands  # spark-code, ingest-events
     from marsad.web.commands import add_commands as add_web_commands  # serve
 
     add_commands(sub)
     add_web_commands(sub)
+    add_spark_commands(sub)
     return parser
 
 
