@@ -282,8 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lexicon", help="validate the lexicons and print their sizes", epilog="Example: marsad lexicon")
     p.set_defaults(func=cmd_lexicon)
 
-    from marsad.store.commands import add_commands  # ingest, recode, events, export
     from marsad.spark.commands import add_commands as add_spark_commands  # spark-code, ingest-events
+    from marsad.store.commands import add_commands  # ingest, recode, events, export
     from marsad.web.commands import add_commands as add_web_commands  # serve
 
     add_commands(sub)

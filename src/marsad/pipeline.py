@@ -134,11 +134,14 @@ def _events_of_sentence(
 ) -> list[tuple[int, Event]]:
     """The sentence's events, each with the index of its trigger's first token."""
     tokens, first, last = seg.tokens, sentence.first_token, sentence.last_token
-    cues = lexicon.cue_matcher.find(tokens, first, last)
-    candidates = detect(lexicon, tokens, first, last, cues)
+    trigger_starts, cue_starts, actor_starts = lexicon.heads.scan(tokens, first, last)
+    if not trigger_starts and not cue_starts:
+        return []  # no trigger and no protester noun: nothing can be an event
+    cues = lexicon.cue_matcher.find(tokens, first, last, cue_starts)
+    candidates = detect(lexicon, tokens, first, last, cues, trigger_starts)
     if not candidates:
         return []
-    found = mentions(lexicon.actor_matcher.find(tokens, first, last), tokens)
+    found = mentions(lexicon.actor_matcher.find(tokens, first, last, actor_starts), tokens)
     ctx = _Context(
         tokens,
         first,

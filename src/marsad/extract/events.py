@@ -27,10 +27,16 @@ class Candidate:
 
 
 def detect(
-    lexicon: Lexicon, tokens: Sequence[str], first: int, last: int, cues: Sequence[Match[CueEntry]]
+    lexicon: Lexicon,
+    tokens: Sequence[str],
+    first: int,
+    last: int,
+    cues: Sequence[Match[CueEntry]],
+    starts: Sequence[tuple[int, tuple[str, ...]]] | None = None,
 ) -> list[Candidate]:
-    """Candidate events of the sentence tokens[first:last]."""
-    found = select_longest(lexicon.trigger_matcher.find(tokens, first, last))
+    """Candidate events of the sentence tokens[first:last] (`starts`: the trigger heads found by
+    `Lexicon.heads.scan`, if already scanned)."""
+    found = select_longest(lexicon.trigger_matcher.find(tokens, first, last, starts))
     if not any(m.payload.event_type == "PROTEST" for m in found):
         found.extend(protester_subjects(tokens, first, cues))
     out: list[Candidate] = []

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from marsad.errors import LexiconError
-from marsad.lexicon.matcher import PhraseMatcher, compile_pattern
+from marsad.lexicon.matcher import HeadIndex, PhraseMatcher, compile_pattern
 from marsad.ontology import EVENT_TYPES, INTERNATIONAL, MODES, NO_EVENT, ROLES
 
 # Tie-break order between actor entries matching the same words: a stop entry beats all,
@@ -71,6 +71,7 @@ class Lexicon:
     trigger_matcher: PhraseMatcher[TriggerEntry]
     actor_matcher: PhraseMatcher[ActorEntry]
     cue_matcher: PhraseMatcher[CueEntry]
+    heads: HeadIndex  # trigger, cue and actor heads of a token in one lookup (`HeadIndex.scan`)
 
 
 def data_dir() -> Path:
@@ -219,13 +220,17 @@ def build_lexicon(directory: Path) -> Lexicon:
     found = load_stoplist(directory) + load_named_actors(directory) + load_agents(directory) + load_countries(directory)
     actors = tuple(sorted(found, key=_actor_rank))
     cues = tuple(load_cues(directory))
+    trigger_matcher = PhraseMatcher([(compile_pattern(t.pattern), t) for t in triggers])
+    actor_matcher = PhraseMatcher([(compile_pattern(a.pattern), a) for a in actors])
+    cue_matcher = PhraseMatcher([(compile_pattern(c.cue), c) for c in cues])
     return Lexicon(
         triggers=triggers,
         actors=actors,
         cues=cues,
-        trigger_matcher=PhraseMatcher([(compile_pattern(t.pattern), t) for t in triggers]),
-        actor_matcher=PhraseMatcher([(compile_pattern(a.pattern), a) for a in actors]),
-        cue_matcher=PhraseMatcher([(compile_pattern(c.cue), c) for c in cues]),
+        trigger_matcher=trigger_matcher,
+        actor_matcher=actor_matcher,
+        cue_matcher=cue_matcher,
+        heads=HeadIndex(trigger_matcher, cue_matcher, actor_matcher),
     )
 
 

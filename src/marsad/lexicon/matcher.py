@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from marsad.text.morph import bare, lemma_key, stem_keys
 from marsad.text.normalize import normalize
@@ -78,10 +78,20 @@ class PhraseMatcher(Generic[P]):
                 heads.append("=" + exact)
         return tuple(heads)
 
-    def find(self, tokens: Sequence[str], first: int, last: int) -> list[Match[P]]:
-        """All matches that start in tokens[first:last] and end before `last`."""
+    def heads(self, token: str) -> tuple[str, ...]:
+        """The pattern heads `token` can start (memoised; usually empty)."""
+        return self._heads(token)
+
+    def find(
+        self, tokens: Sequence[str], first: int, last: int, starts: Sequence[tuple[int, tuple[str, ...]]] | None = None
+    ) -> list[Match[P]]:
+        """All matches that start in tokens[first:last] and end before `last`.
+
+        `starts` (token index, heads) may be given when a `HeadIndex` has already scanned the tokens.
+        """
         found: list[Match[P]] = []
-        starts = [(i, h) for i, h in enumerate(map(self._heads, tokens[first:last]), first) if h]
+        if starts is None:
+            starts = [(i, h) for i, h in enumerate(map(self._heads, tokens[first:last]), first) if h]
         for i, heads in starts:
             token = tokens[i]
             for head in heads:
@@ -93,6 +103,29 @@ class PhraseMatcher(Generic[P]):
                         literal = len(key) if key in token else 0
                         found.append(Match(payload, i, matched[-1] + 1, matched, n_words, rank, literal))
         return found
+
+
+class HeadIndex:
+    """One memoised lookup per token for several matchers at once: the tokens of a sentence are
+    scanned once, and a matcher whose patterns start nowhere in it costs nothing more."""
+
+    def __init__(self, *matchers: PhraseMatcher[Any]) -> None:
+        self._matchers = matchers
+        self._memo = lru_cache(maxsize=131_072)(self._compute)
+
+    def _compute(self, token: str) -> tuple[tuple[str, ...], ...] | None:
+        heads = tuple(m.heads(token) for m in self._matchers)
+        return heads if any(heads) else None
+
+    def scan(self, tokens: Sequence[str], first: int, last: int) -> list[list[tuple[int, tuple[str, ...]]]]:
+        """For each matcher, the (token index, heads) of the tokens in [first, last) that start a pattern."""
+        per: list[list[tuple[int, tuple[str, ...]]]] = [[] for _ in self._matchers]
+        for i, heads in enumerate(map(self._memo, tokens[first:last]), first):
+            if heads is not None:
+                for k, h in enumerate(heads):
+                    if h:
+                        per[k].append((i, h))
+        return per
 
 
 def _match_rest(words: tuple[str, ...], tokens: Sequence[str], start: int, last: int) -> tuple[int, ...] | None:

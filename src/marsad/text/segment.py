@@ -84,9 +84,9 @@ def segment(norm: NormText, max_tokens: int = MAX_SENTENCE_TOKENS) -> Segmented:
     """Tokenise the normalised text and group tokens into sentences (of at most `max_tokens`)."""
     text = norm.text
     matches = list(_TOKEN.finditer(text))
-    tokens = tuple(m.group() for m in matches)
-    starts = tuple(m.start() for m in matches)
-    ends = tuple(m.end() for m in matches)
+    tokens: tuple[str, ...] = tuple(map(re.Match.group, matches))
+    starts: tuple[int, ...] = tuple(map(re.Match.start, matches))
+    ends: tuple[int, ...] = tuple(map(re.Match.end, matches))
     sentences: list[Sentence] = []
     t = 0
     n = len(tokens)
