@@ -83,9 +83,15 @@ def is_anaphoric(tokens: Sequence[str], first: int, role: str | None, counted: b
     return role == "CVL" and not counted and bare(tokens[first]).startswith(("ال", "لل", "بال"))
 
 
+# Number words as they appear as tokens: bare, with the article, and behind و/ف/ب.
+_NUMBER_TOKENS = frozenset(
+    f"{clitic}{article}{word}" for word in _NUMBER_WORDS for clitic in ("", "و", "ف", "ب") for article in ("", "ال")
+)
+
+
 def is_counted(tokens: Sequence[str], first: int, last: int) -> bool:
     """The sentence gives a number (digits or a number word): a size or a toll."""
-    return any(tokens[i].isdigit() or is_number_word(bare(tokens[i])) for i in range(first, last))
+    return any(t.isdigit() or t in _NUMBER_TOKENS for t in tokens[first:last])
 
 
 def is_number_word(word: str) -> bool:

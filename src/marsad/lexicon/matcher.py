@@ -111,7 +111,7 @@ class HeadIndex:
 
     def __init__(self, *matchers: PhraseMatcher[Any]) -> None:
         self._matchers = matchers
-        self._memo = lru_cache(maxsize=131_072)(self._compute)
+        self._memo = lru_cache(maxsize=524_288)(self._compute)
 
     def _compute(self, token: str) -> tuple[tuple[str, ...], ...] | None:
         heads = tuple(m.heads(token) for m in self._matchers)

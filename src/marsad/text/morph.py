@@ -120,7 +120,7 @@ def _suffix_forms(base: str) -> list[str]:
     return forms
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=524_288)
 def stem_keys(token: str) -> frozenset[str]:
     """Every light stem `token` may stand for (the token itself included)."""
     keys: set[str] = set()
