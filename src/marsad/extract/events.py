@@ -15,6 +15,7 @@ from marsad.lexicon.loader import CueEntry, Lexicon, TriggerEntry
 from marsad.lexicon.matcher import Match, compile_pattern, select_longest
 from marsad.ontology import NO_EVENT
 from marsad.text.morph import bare
+from marsad.text.segment import PUNCT
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ def detect(
     `Lexicon.heads.scan`, if already scanned)."""
     found = select_longest(lexicon.trigger_matcher.find(tokens, first, last, starts))
     if not any(m.payload.event_type == "PROTEST" for m in found):
-        found.extend(protester_subjects(tokens, first, cues))
+        found.extend(m for m in protester_subjects(tokens, first, cues) if not _acted_upon(m, found, tokens))
     out: list[Candidate] = []
     for match in found:
         entry = match.payload
@@ -50,6 +51,23 @@ def detect(
             continue
         out.append(Candidate(match, mod, key))
     return out
+
+
+# A protester noun this close after a coercion or attack trigger is its object ("أوقفت الشرطة
+# عشرين متظاهرا"، "فرقت الشرطة آلاف المتظاهرين"), not the subject of a protest.
+_OBJECT_REACH = 6
+
+
+def _acted_upon(protesters: Match[TriggerEntry], found: Sequence[Match[TriggerEntry]], tokens: Sequence[str]) -> bool:
+    for trigger in found:
+        gap = protesters.first - trigger.last
+        if (
+            trigger.payload.event_type in ("COERCE", "ASSAULT")
+            and 0 <= gap <= _OBJECT_REACH
+            and not any(tokens[k] in PUNCT for k in range(trigger.last, protesters.first))
+        ):
+            return True
+    return False
 
 
 def protester_subjects(tokens: Sequence[str], first: int, cues: Sequence[Match[CueEntry]]) -> list[Match[TriggerEntry]]:

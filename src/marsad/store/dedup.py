@@ -38,9 +38,15 @@ MIN_SCORE = 0.6
 """Evidence needed to merge: in practice a type, a place and a date that agree."""
 
 NEAR_KM = 25.0
+"""Distance within which a place known only near a town (geo precision 2) or unnamed matches."""
 
-# Arrest and abduction are the same act seen from two sides ("اعتقلت" / "اختطفت" الحوثيون ...).
-_DETAIN = frozenset({("COERCE", "arrest"), ("ASSAULT", "abduct")})
+LANDMARK_KM = 15.0
+"""Distance within which a named site with its own geonameid lies inside a city of the same country."""
+
+# Arrest and abduction are the same act seen from two sides ("اعتقلت" / "اختطفت" الحوثيون ...); a
+# raid or crackdown without a mode ("اقتحمت" / "داهمت" / "قمع") is the operation one outlet reports
+# and another reports by its arrests ("اقتحموا البلدة" / "اعتقل الجيش ستة").
+_DETAIN = frozenset({("COERCE", "arrest"), ("COERCE", None), ("ASSAULT", "abduct")})
 
 # Role classes in the spirit of ACLED's actor types: outlets disagree on the sector inside a
 # class ("الشرطة" COP, "الجيش" MIL) but not across classes (police vs rebels). Every other role
@@ -120,11 +126,13 @@ def mention_key(record: Mapping[str, Any], mention_id: int, article_source: str 
 def type_family(event_type: str, mode: str | None) -> str:
     """The family of types one real event may be coded as by different outlets.
 
-    PROTEST of any mode is one family (a sit-in strike reads as a demonstration); COERCE arrest
-    and ASSAULT abduct are DETAIN; other ASSAULT modes and other COERCE modes are their own type.
+    PROTEST of any mode is one family (a sit-in strike reads as a demonstration, a march as the
+    riot it became); COERCE arrest, COERCE without a mode (a raid) and ASSAULT abduct are DETAIN;
+    other ASSAULT modes (an explosion, an airstrike, shelling, clashes) and other COERCE modes are
+    their own type.
 
-    >>> type_family("ASSAULT", "abduct"), type_family("ASSAULT", "aerial"), type_family("COERCE", "curfew")
-    ('DETAIN', 'ASSAULT', 'COERCE')
+    >>> type_family("ASSAULT", "abduct"), type_family("COERCE", None), type_family("COERCE", "curfew")
+    ('DETAIN', 'DETAIN', 'COERCE')
     """
     return "DETAIN" if (event_type, mode) in _DETAIN else event_type
 
@@ -179,12 +187,21 @@ def _km(a: MentionKey, b: MentionKey) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+def _has_coords(a: MentionKey, b: MentionKey) -> bool:
+    return None not in (a.lat, a.lon, b.lat, b.lon)
+
+
 def _located(key: MentionKey) -> bool:
     return key.geonameid is not None or key.country_iso3 is not None or key.lat is not None
 
 
 def _inside(fine: MentionKey, coarse: MentionKey) -> bool:
-    """The finer place lies inside the coarser one: a city in its admin1 region or its country."""
+    """The finer place lies inside the coarser one: a city in its admin1 region or its country, a
+    named site with its own geonameid in a city within LANDMARK_KM ("ميناء الحديدة" in الحديدة)."""
+    if fine.feature == "landmark" and coarse.feature == "city":
+        return (
+            fine.country_iso3 == coarse.country_iso3 and _has_coords(fine, coarse) and _km(fine, coarse) <= LANDMARK_KM
+        )
     if coarse.feature == "country":
         return fine.country_iso3 is not None and fine.country_iso3 == coarse.country_iso3
     if coarse.feature == "admin" and fine.feature != "country":
@@ -196,8 +213,7 @@ def _near(a: MentionKey, b: MentionKey) -> bool:
     """Coordinates within NEAR_KM, used when a side is only near a town (precision 2) or unnamed."""
     loose = a.geo_precision == 2 or b.geo_precision == 2 or a.geonameid is None or b.geonameid is None
     fine = (a.geo_precision or 3) <= 2 and (b.geo_precision or 3) <= 2
-    has_coords = None not in (a.lat, a.lon, b.lat, b.lon)
-    return loose and fine and has_coords and _km(a, b) <= NEAR_KM
+    return loose and fine and _has_coords(a, b) and _km(a, b) <= NEAR_KM
 
 
 def _place_score(a: MentionKey, b: MentionKey) -> float | None:

@@ -161,3 +161,22 @@ def test_verbal_attacks_are_accusations_not_assaults(text):
 )
 def test_foiled_or_prevented_attacks_did_not_happen(text):
     assert not factual(text, "ASSAULT"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أوقفت قوات الأمن أمس أكثر من مئتي متظاهر في وسط المدينة.",
+        "أوقفت الشرطة عشرين متظاهرا قرب البرلمان.",
+    ],
+)
+def test_protesters_detained_are_an_arrest_not_a_protest(text):
+    assert factual(text, "COERCE"), text
+    assert not factual(text, "PROTEST"), text
+
+
+def test_counted_protesters_as_subject_still_make_a_protest_mention():
+    from marsad.pipeline import code_text
+
+    events = code_text("ندد آلاف المتظاهرين في العاصمة بقرار الحكومة.", min_confidence=0)
+    assert any(e.event_type == "PROTEST" for e in events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -34,12 +35,20 @@ RAFAH = {"geonameid": 281129, "country_iso3": "PSE", "admin1": "Gaza Strip", "la
          "geo_precision": 1, "feature": "city"}  # fmt: skip
 NEAR_KHAN_YOUNIS = {"geonameid": None, "country_iso3": "PSE", "admin1": "Gaza Strip", "lat": 31.36,
                     "lon": 34.32, "geo_precision": 2, "feature": "landmark"}  # fmt: skip
+JENIN = {"geonameid": 283506, "country_iso3": "PSE", "admin1": "West Bank", "lat": 32.45943, "lon": 35.30086,
+         "geo_precision": 1, "feature": "city"}  # fmt: skip
+QABATIYA = {"geonameid": 282476, "country_iso3": "PSE", "admin1": "West Bank", "lat": 32.41035, "lon": 35.28087,
+            "geo_precision": 1, "feature": "city"}  # fmt: skip
+HODEIDAH = {"geonameid": 79415, "country_iso3": "YEM", "admin1": "Al Ḩudaydah", "lat": 14.79781, "lon": 42.95452,
+            "geo_precision": 1, "feature": "city"}  # fmt: skip
+HODEIDAH_PORT = {"geonameid": 9999001, "country_iso3": "YEM", "admin1": "Al Ḩudaydah", "lat": 14.83,
+                 "lon": 42.93, "geo_precision": 1, "feature": "landmark"}  # fmt: skip
 NOWHERE = {"geonameid": None, "country_iso3": None, "admin1": None, "lat": None, "lon": None,
            "geo_precision": None, "feature": None}  # fmt: skip
 
 
 def key(mid: int, *, type_: str = "PROTEST", mode: str | None = "demo", day: str | None = "2024-03-12",
-        precision: int = 1, basis: str = "text", place: dict[str, object] = BAGHDAD, article: str | None = None,
+        precision: int = 1, basis: str = "text", place: Mapping[str, object] = BAGHDAD, article: str | None = None,
         source: tuple[str | None, str | None] = (None, "CVL"),
         target: tuple[str | None, str | None] = (None, None)) -> MentionKey:  # fmt: skip
     """A mention of the Baghdad protest of 12 March 2024 unless told otherwise."""
@@ -100,6 +109,23 @@ def test_airstrike_and_arrest_are_different_families() -> None:
     assert same_event(key(1, type_="ASSAULT", mode="aerial"), key(2, type_="COERCE", mode="arrest")) == 0.0
 
 
+def test_a_raid_and_its_arrests_are_one_family() -> None:
+    """«اقتحمت قوات الاحتلال جنين» (COERCE, no mode) and «اعتقل الجيش ستة في جنين» (arrest)."""
+    raid = key(1, type_="COERCE", mode=None, place=JENIN, source=(None, "MIL"))
+    arrests = key(2, type_="COERCE", mode="arrest", place=JENIN, source=("ISR", "MIL"))
+    assert type_family("COERCE", None) == "DETAIN"
+    assert same_event(raid, arrests) == approx(0.2 + 0.35 + 0.25 + 0.075)
+
+
+def test_a_raid_stays_apart_from_other_coercion_and_other_towns() -> None:
+    raid = key(1, type_="COERCE", mode=None, place=JENIN, source=(None, "MIL"))
+    curfew = key(2, type_="COERCE", mode="curfew", place=JENIN, source=(None, "MIL"))
+    assert type_family("COERCE", "curfew") == type_family("COERCE", "restrict") == "COERCE"
+    assert same_event(raid, curfew) == 0.0
+    assert same_event(raid, key(3, type_="COERCE", mode="arrest", place=QABATIYA, source=(None, "MIL"))) == 0.0
+    assert same_event(raid, key(4, type_="COERCE", mode="arrest", place=JENIN, day="2024-03-15")) == 0.0
+
+
 def test_protest_modes_are_compatible() -> None:
     assert same_event(key(1, mode="demo"), key(2, mode="strike")) == approx(0.2 + 0.35 + 0.25 + 0.075)
 
@@ -116,6 +142,23 @@ def test_city_outside_the_province_conflicts() -> None:
 def test_place_near_a_town_matches_within_25_km() -> None:
     assert same_event(key(1, place=KHAN_YOUNIS), key(2, place=NEAR_KHAN_YOUNIS)) == approx(0.25 + 0.25 + 0.25 + 0.075)
     assert same_event(key(1, place=RAFAH), key(2, place={**NEAR_KHAN_YOUNIS, "lat": 31.6})) == 0.0
+
+
+def test_a_named_site_lies_inside_its_city() -> None:
+    """A site with its own geonameid («ميناء الحديدة», 4 km from the centre) is inside Hodeidah."""
+    strike = {"type_": "ASSAULT", "mode": "aerial", "source": ("USA", "MIL")}
+    port, city = key(1, place=HODEIDAH_PORT, **strike), key(2, place=HODEIDAH, **strike)  # type: ignore[arg-type]
+    assert same_event(port, city) == same_event(city, port) == approx(0.25 + 0.25 + 0.25 + 0.075)
+
+
+def test_a_named_site_far_from_a_city_or_abroad_conflicts() -> None:
+    strike = {"type_": "ASSAULT", "mode": "aerial", "source": ("USA", "MIL")}
+    far = {**HODEIDAH_PORT, "lat": 15.0}  # 23 km north
+    assert same_event(key(1, place=far, **strike), key(2, place=HODEIDAH, **strike)) == 0.0  # type: ignore[arg-type]
+    abroad = {**HODEIDAH_PORT, "country_iso3": "ERI"}
+    assert same_event(key(1, place=abroad, **strike), key(2, place=HODEIDAH, **strike)) == 0.0  # type: ignore[arg-type]
+    site_by_site = {**HODEIDAH_PORT, "geonameid": 9999002, "lat": 14.80}
+    assert same_event(key(1, place=HODEIDAH_PORT, **strike), key(2, place=site_by_site, **strike)) == 0.0  # type: ignore[arg-type]
 
 
 def test_same_article_different_places_are_different_events() -> None:
@@ -156,6 +199,16 @@ def test_unlocated_mention_joins_only_on_full_agreement() -> None:
     full = key(2, place=NOWHERE, source=("IRQ", "EDU"), target=("IRQ", "GOV"))
     assert same_event(key(1, source=("IRQ", "EDU"), target=("IRQ", "GOV")), full) == approx(0.25 + 0.25 + 0.15)
     assert same_event(key(1), key(2, place=NOWHERE)) < MIN_SCORE
+
+
+def test_an_unlocated_mention_is_not_placed_by_its_actors_country() -> None:
+    """«قتل سبعة في غارة إسرائيلية» without a place matches Khan Younis and Rafah equally: no guess."""
+    unlocated = key(3, type_="ASSAULT", mode="aerial", place=NOWHERE, source=("ISR", "MIL"))
+    for mid, town in ((1, KHAN_YOUNIS), (2, RAFAH)):
+        located = key(mid, type_="ASSAULT", mode="aerial", place=town, source=("ISR", "MIL"))
+        assert same_event(unlocated, located) == approx(0.25 + 0.25 + 0.075)
+    khan_younis = key(1, type_="ASSAULT", mode="aerial", place=KHAN_YOUNIS, source=("ISR", "MIL"))
+    assert cluster([khan_younis, unlocated]) == [[1], [3]]
 
 
 def test_different_known_source_countries_conflict() -> None:
@@ -227,6 +280,7 @@ def test_windows_follow_time_precision() -> None:
     assert candidate_window(key(1, precision=2)) == ("PROTEST", "2024-03-05", "2024-03-19")
     arrest = key(1, precision=3, type_="COERCE", mode="arrest")
     assert candidate_window(arrest) == ("DETAIN", "2024-02-10", "2024-04-12")
+    assert candidate_window(key(1, type_="COERCE", mode=None)) == ("DETAIN", "2024-03-11", "2024-03-13")
     assert candidate_window(key(1, day=None)) == ("PROTEST", None, None)
     assert date_span(key(1, day=None)) == (None, None)
 
