@@ -8,14 +8,18 @@ capital letters: the context rules of `marsad.extract.place_rules` keep common w
 
 Resolution picks among the entries a name may mean (طرابلس: Libya or Lebanon) by the countries
 named or implied in the sentence and the article, "X في Y" with Y a country, the feature a cue
-asks for (مدينة, محافظة), then population.
+asks for (مدينة, محافظة), then population. A city and the admin unit named after it (حلب) read as
+the city unless an admin cue comes first (محافظة حلب، أمير منطقة جازان); ريف حلب is the city at
+precision 2. Small
+foreign namesakes (الإسكندرية: Alexandria, VA) compete only when a qualifier names their country
+or unit (الإسكندرية بولاية فيرجينيا، الإسكندرية الأمريكية).
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, cast
 
 from marsad.extract.place_rules import (
@@ -37,7 +41,9 @@ __all__ = ["PlaceMention", "find_places", "is_adjective_shaped", "is_definite", 
 
 DATELINE = "—"  # the cue of a name that opens a dateline: "تونس - ", "حماة: "
 _FEATURE_CUES = {"مدينه": "city", "بلده": "city", "قريه": "city", "العاصمه": "city", "عاصمه": "city"}
-_FEATURE_CUES |= dict.fromkeys(("محافظه", "ولايه", "مقاطعه", "اقليم"), "admin") | {DATELINE: "city"}
+_FEATURE_CUES |= dict.fromkeys(ADMIN_WORDS, "admin") | {DATELINE: "city"}
+AREA_WORD, AREA_ADMIN_ISO2 = "منطقه", frozenset(("SA",))  # منطقة is an admin1 title only in Saudi Arabia
+REGION_PART = "ريف"  # "ريف حلب", the countryside around Aleppo: the town, ACLED geo-precision 2
 _EMBASSY = frozenset(("سفاره", "السفاره", "قنصليه", "القنصليه", "بعثه", "البعثه"))
 _DASHES = frozenset("-–—ـ")
 PEELED_PENALTY = 0.3  # وجدة is read whole (Oujda) unless the peeled reading (و + جدة) is much bigger
@@ -267,28 +273,85 @@ def _context(
     return article, by_sentence
 
 
-def _narrowing_country(cands: list[_Candidate], k: int, seg: Segmented, gaz: Gazetteer) -> str | None:
+class _Qualifier(NamedTuple):
+    """Where a qualifier right after X puts it: a country, maybe an admin unit; `comma` for the
+    weak "X، Y" form (a list reads the same)."""
+
+    iso3: str
+    admin1: str | None = None
+    comma: bool = False
+
+
+def _qualifier(cands: list[_Candidate], k: int, seg: Segmented, gaz: Gazetteer) -> _Qualifier | None:
     """The country a qualifier puts X in: a nisba right after it (مدينة ليل الفرنسية، ولاية
     جورجيا الأمريكية); "X في Y" / "X، Y" / "X بY" with Y a country; "X بولاية Y" / "X في محافظة Y"
-    with Y a place of one country."""
+    with Y a place of one country (and its unit when Y is an admin unit)."""
     here = cands[k]
     if here.last < seg.sentences[here.sentence].last_token and seg.tokens[here.last] in gaz.nisba:
-        return gaz.nisba[seg.tokens[here.last]]
+        return _Qualifier(gaz.nisba[seg.tokens[here.last]])
     if k + 1 >= len(cands) or cands[k + 1].sentence != here.sentence:
         return None
     after = cands[k + 1]
     gap = seg.tokens[here.last : after.first]
     places = [gaz.entries[e] for e in after.row.entries]
     if after.cue in ADMIN_WORDS and (len(gap) == 1 or (len(gap) == 2 and gap[0] == "في")):
-        countries = {e.iso3 for e in places}
-        return countries.pop() if len(countries) == 1 else None
+        countries = {e.iso3 for e in places} - {None}
+        units = {e.admin1 for e in places if e.feature == "admin"}
+        iso3 = countries.pop() if len(countries) == 1 else None
+        return _Qualifier(iso3, units.pop() if len(units) == 1 else None) if iso3 else None
     if len(gap) > 1 or (gap and gap[0] not in ("في", "،", ",")) or (not gap and after.cue != "ب"):
         return None
-    return next((e.iso3 for e in places if e.feature == "country"), None)
+    iso3 = next((e.iso3 for e in places if e.feature == "country"), None)
+    return _Qualifier(iso3, comma=bool(gap) and gap[0] != "في") if iso3 else None
+
+
+def _admitted_namesakes(gaz: Gazetteer, c: _Candidate, qualifier: _Qualifier | None, units: set[str]) -> list[int]:
+    """The small namesakes set aside at build time (الإسكندرية: Alexandria, VA) that a qualifier
+    right after the name puts in their country or unit (الأمريكية، في الولايات المتحدة، بولاية
+    فيرجينيا), or whose admin unit the sentence names; never on a mere country in the sentence."""
+    ids = gaz.namesakes.get(c.row.key, ())
+    if not ids:
+        return []
+    strong = qualifier if qualifier is not None and not qualifier.comma else None
+    return [
+        e for e in ids if (strong is not None and gaz.entries[e].iso3 == strong.iso3) or gaz.entries[e].admin1 in units
+    ]
+
+
+def _readings(gaz: Gazetteer, c: _Candidate, extra: list[int]) -> list[int]:
+    """The entries a name may mean here. After an admin cue (محافظة، ولاية، إقليم، مقاطعة; منطقة
+    for Saudi regions: أمير منطقة جازان) or in a name that holds one (ولاية سطيف) only its admin
+    units, if it has any; otherwise a city and the admin unit named after it in the same country
+    (حلب، كركوك، ريف حلب، منطقة حلب) is the city."""
+    ids = [*c.row.entries, *extra]
+    entries = [gaz.entries[e] for e in ids]
+    cue = c.row.key[0] if c.row.key[0] in ADMIN_WORDS else c.cue
+    if cue in ADMIN_WORDS or cue == AREA_WORD:
+        admin = [
+            e
+            for e, entry in zip(ids, entries, strict=True)
+            if entry.feature == "admin" and (cue != AREA_WORD or entry.iso2 in AREA_ADMIN_ISO2)
+        ]
+        if admin:
+            return admin
+    with_city = {e.iso2 for e in entries if e.feature == "city"}
+    return [e for e, entry in zip(ids, entries, strict=True) if entry.feature != "admin" or entry.iso2 not in with_city]
+
+
+def _units_named(cands: list[_Candidate], gaz: Gazetteer) -> dict[int, set[str]]:
+    """The admin units named as places in each sentence, by their admin1 name: a name of admin
+    units only (فيرجينيا) or one after an admin cue (ولاية جورجيا; not جورجيا alone, a country)."""
+    units: dict[int, set[str]] = {}
+    for c in cands:
+        entries = [gaz.entries[e] for e in c.row.entries]
+        if c.cue in ADMIN_WORDS or all(e.feature == "admin" for e in entries):
+            named = {e.admin1 for e in entries if e.feature == "admin" and e.admin1 is not None}
+            units.setdefault(c.sentence, set()).update(named)
+    return units
 
 
 def _entry_score(
-    entry: GeoEntry, c: _Candidate, article: dict[str, float], near: set[str], narrow: str | None
+    entry: GeoEntry, c: _Candidate, article: dict[str, float], near: set[str], narrow: _Qualifier | None
 ) -> float:
     score = math.log10(entry.population + 10) / 2
     score += {"country": 3.0, "city": 0.6, "landmark": 0.6, "admin": 0.3}[entry.feature]
@@ -297,8 +360,8 @@ def _entry_score(
     if entry.iso3 in near:
         score += 2.5
     score += min(article.get(entry.iso3 or "", 0.0), 3.0) * 0.5
-    if narrow is not None and entry.iso3 == narrow:
-        score += 6.0
+    if narrow is not None and entry.iso3 == narrow.iso3:
+        score += 6.0 + (1.0 if narrow.admin1 is not None and entry.admin1 == narrow.admin1 else 0.0)
     return score
 
 
@@ -316,7 +379,7 @@ def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margi
         admin1=entry.admin1,
         lat=entry.lat,
         lon=entry.lon,
-        precision=entry.precision,
+        precision=2 if c.cue == REGION_PART and entry.feature != "country" else entry.precision,
         feature=entry.feature,
     )
     score = 0.6 + (0.2 if c.cue is not None else 0.0) + min(margin, 1.0) * 0.15 + (0.04 if len(c.row.key) > 1 else 0.0)
@@ -332,15 +395,19 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
     infos, notable = _token_infos(seg, gaz)
     cands = _recognise(seg, gaz, infos, notable)
     article, by_sentence = _context(cands, seg, gaz, infos, notable)
+    units = _units_named(cands, gaz) if gaz.namesakes else {}
     mentions: list[PlaceMention] = []
     for k, c in enumerate(cands):
-        narrow = _narrowing_country(cands, k, seg, gaz)
+        narrow = _qualifier(cands, k, seg, gaz)
         near = by_sentence.get(c.sentence, set())
-        readings = [(c.row, 0.0)] + ([(c.alternate, PEELED_PENALTY)] if c.alternate is not None else [])
+        extra = _admitted_namesakes(gaz, c, narrow, units.get(c.sentence, set()))
+        readings = [(_readings(gaz, c, extra), c.row.written, 0.0)]
+        if c.alternate is not None:
+            readings.append((_readings(gaz, replace(c, row=c.alternate), []), c.alternate.written, PEELED_PENALTY))
         scored = sorted(
-            (_entry_score(gaz.entries[e], c, article, near, narrow) - penalty, e, row.written)
-            for row, penalty in readings
-            for e in row.entries
+            (_entry_score(gaz.entries[e], c, article, near, narrow) - penalty, e, written)
+            for ids, written, penalty in readings
+            for e in ids
         )[::-1]
         margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 1.0
         mentions.append(_mention(seg, c, gaz.entries[scored[0][1]], scored[0][2], margin))

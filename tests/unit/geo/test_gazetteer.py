@@ -71,10 +71,19 @@ def test_foreign_transliterations_that_are_common_words_are_not_indexed(gaz: Gaz
         assert gaz.lookup((word,)) is None, word
 
 
-def test_a_tiny_foreign_namesake_is_dropped(gaz: Gazetteer):
+def test_a_tiny_foreign_namesake_is_set_aside(gaz: Gazetteer):
     row = gaz.lookup(("موسكو",))
     assert row is not None
     assert {gaz.entries[e].iso3 for e in row.entries} == {"RUS"}
+    assert [(gaz.entries[e].name_en, gaz.entries[e].admin1) for e in gaz.namesakes[("موسكو",)]] == [
+        ("Mesquite", "Texas")
+    ]
+
+
+def test_namesakes_are_only_names_the_index_already_has(gaz: Gazetteer):
+    assert gaz.namesakes and all(gaz.lookup(key) is not None for key in gaz.namesakes)
+    alexandria = [gaz.entries[e] for e in gaz.namesakes[name_key("الإسكندرية")]]
+    assert [(e.name_en, e.iso3, e.admin1) for e in alexandria] == [("Alexandria", "USA", "Virginia")]
 
 
 def test_alias_with_unknown_geonameid_names_the_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -183,3 +183,83 @@ def test_offsets_always_slice_the_original_text(gaz: Gazetteer, parts: list[str]
         place = mention.place
         assert text[place.start : place.end] == place.text
         assert 0 <= mention.first_token < mention.last_token
+
+
+def resolved(text: str, gaz: Gazetteer) -> list[tuple[str, int | None, str, int]]:
+    return [(m.place.text, m.place.geonameid, m.place.feature, m.place.precision) for m in places(text, gaz)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("سقطت قذائف على إدلب صباح اليوم", ("إدلب", 169389, "city", 1)),
+        ("قصفت الطائرات مدينة إدلب صباح اليوم", ("إدلب", 169389, "city", 1)),
+        ("أضرب المعلمون في كركوك", ("كركوك", 94787, "city", 1)),
+        ("شيع الآلاف في النبطية ضحايا القصف", ("النبطية", 278913, "city", 1)),
+        ("انتشرت القوات في منطقة الحسكة", ("الحسكة", 173811, "city", 1)),  # منطقة: admin only in Saudi Arabia
+    ],
+)
+def test_a_city_and_the_unit_named_after_it_read_as_the_city(gaz: Gazetteer, text: str, expected: tuple):
+    assert resolved(text, gaz) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("نزح آلاف المدنيين من محافظة إدلب", ("محافظة إدلب", 169387, "admin", 3)),
+        ("أضرب المعلمون في محافظة كركوك", ("محافظة كركوك", 98410, "admin", 3)),
+        ("استهدفت غارات محافظة النبطية", ("محافظة النبطية", 444191, "admin", 3)),
+        ("زار الوزير أمير منطقة جازان", ("جازان", 105298, "admin", 3)),
+        ("أعلنت السلطات حظر التجول في ولاية سطيف", ("ولاية سطيف", 2481696, "admin", 3)),
+        ("تظاهر المئات في ولاية جورجيا", ("جورجيا", 4197000, "admin", 3)),
+    ],
+)
+def test_an_admin_cue_picks_the_unit(gaz: Gazetteer, text: str, expected: tuple):
+    assert resolved(text, gaz) == [expected]
+
+
+def test_without_an_admin_cue_a_country_keeps_its_name(gaz: Gazetteer):
+    assert resolved("تظاهر المئات في جورجيا", gaz) == [("جورجيا", 614540, "country", 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قتل مدنيان في قصف على ريف حلب الشمالي", ("حلب", 170063, "city", 2)),
+        ("تواصل القصف بريف إدلب", ("إدلب", 169389, "city", 2)),
+        ("قطع محتجون الطرقات في ريف عكار", ("عكار", 6201370, "admin", 2)),  # a unit with no town of its name
+        ("تظاهر المئات في ريف دمشق", ("ريف دمشق", 170652, "admin", 3)),  # the governorate's own name
+        ("ولد في مزرعة بريف بريطانيا", ("بريطانيا", 2635167, "country", 3)),
+    ],
+)
+def test_the_countryside_of_a_place_is_the_place_at_precision_2(gaz: Gazetteer, text: str, expected: tuple):
+    assert resolved(text, gaz) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("وقع إطلاق نار في الإسكندرية بولاية فيرجينيا", "USA"),
+        ("شهدت مدينة الإسكندرية الأمريكية احتجاجات", "USA"),
+        ("تظاهر المئات في الإسكندرية في الولايات المتحدة", "USA"),
+        ("في ولاية فيرجينيا، أغلقت الشرطة شوارع الإسكندرية", "USA"),
+        ("خرجت مسيرة في لندن الكندية", "CAN"),
+    ],
+)
+def test_a_small_namesake_wins_when_a_qualifier_names_its_country(gaz: Gazetteer, text: str, iso3: str):
+    mention = next(m.place for m in places(text, gaz) if m.place.text in ("الإسكندرية", "لندن"))
+    assert (mention.feature, mention.country_iso3) == ("city", iso3)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "iso3"),
+    [
+        ("تظاهر المئات في الإسكندرية", "الإسكندرية", "EGY"),
+        ("وصل وفد من الولايات المتحدة إلى الإسكندرية", "الإسكندرية", "EGY"),
+        ("قال مسؤول أمريكي إن موسكو ترفض العرض", "موسكو", "RUS"),
+        ("شملت الجولة لندن، كندا والمكسيك", "لندن", "GBR"),  # a list, not a qualifier
+        ("خرجت مسيرة في لندن", "لندن", "GBR"),
+    ],
+)
+def test_a_small_namesake_never_wins_without_a_qualifier(gaz: Gazetteer, text: str, name: str, iso3: str):
+    assert (name, iso3) in {(m.place.text, m.place.country_iso3) for m in places(text, gaz)}
