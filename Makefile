@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 GOLD ?= ../shared/eval/gsr_dev
 
-.PHONY: run demo test bench eval golden lint clean
+.PHONY: run demo test bench eval golden lint clean fuzz
 
 $(STAMP): pyproject.toml requirements.txt requirements-nodeps.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy --strict src
+
+FUZZ_SECONDS ?= 120
+FUZZ_WORK := .marsad/fuzz
+
+## fuzz: coverage-guided fuzzing (atheris) of normalise/segment/code for FUZZ_SECONDS; seeds in fuzz/corpus, new inputs and crashes under .marsad/fuzz
+fuzz: $(STAMP)
+	mkdir -p $(FUZZ_WORK)/corpus $(FUZZ_WORK)/artifacts
+	$(BIN)/python fuzz/fuzz_pipeline.py $(FUZZ_WORK)/corpus fuzz/corpus -dict=fuzz/pipeline.dict -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -artifact_prefix=$(FUZZ_WORK)/artifacts/
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

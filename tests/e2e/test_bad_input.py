@@ -124,3 +124,33 @@ def test_python_api_refuses_oversized_text(monkeypatch):
     monkeypatch.setenv("MARSAD_MAX_ARTICLE_CHARS", "10")
     with pytest.raises(marsad.InputError, match="limit"):
         marsad.code("تظاهر مئات العمال أمس.")
+
+
+# Found by the fuzz harness (fuzz/fuzz_pipeline.py, docs/reliability.md): a JSON escape of a lone
+# surrogate decodes to a str that cannot be written as UTF-8; it stopped `code` and `ingest` mid-batch.
+@pytest.mark.parametrize("field", ["text", "id", "title"])
+def test_lone_surrogate_escape_in_jsonl_is_a_bad_record(tmp_path, capsys, field):
+    record = {"id": "s1", "text": "تظاهر مئات الطلاب في بغداد أمس.", "title": "خبر", field: "تظاهر \\ud800 أمس"}
+    line = json.dumps(record, ensure_ascii=False).replace("\\\\ud800", "\\ud800").encode()
+    code, events, err = _code(tmp_path, capsys, [line, _good()])
+    assert code == 1
+    assert f"field '{field}' has an unpaired surrogate at character 6" in err and "in.jsonl:1" in err
+    assert {e["article_id"] for e in events} == {"good"}
+
+
+def test_lone_surrogate_escape_is_reported_by_ingest_and_the_batch_goes_on(tmp_path, capsys):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"id": "s1", "text": "\\ud800 \xd8\xaa\xd8\xb8\xd8\xa7\xd9\x87\xd8\xb1"}\n' + _good() + b"\n")
+    code = cli.main(["ingest", str(path), "--db", str(tmp_path / "m.db"), "--no-progress"])
+    out, _ = capsys.readouterr()
+    assert code == 1 and "stored 1 " in out and "unpaired surrogate at character 0" in out
+
+
+def test_ingest_api_refuses_an_article_it_could_not_store():
+    from marsad.store import open_store
+    from marsad.store.ingest import ingest
+
+    with open_store(":memory:") as store:
+        report = ingest(store, [marsad.Article(id="x\ud800", text="تظاهر مئات الطلاب في بغداد أمس.")])
+    reason = "id has an unpaired surrogate at character 1; it cannot be stored"
+    assert report.stored == 0 and report.failed == [("x\\ud800", "x\\ud800", reason)]

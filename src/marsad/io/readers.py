@@ -67,7 +67,26 @@ def article_from_json(obj: object, where: str) -> Article:
         if value is not None and not isinstance(value, str):
             raise InputError(f"{where}: record {rid!r} field {name!r} must be a string")
         extras[name] = value
+    for name, value in (("id", str(rid)), ("text", text), *extras.items()):
+        at = unpaired_surrogate(value)
+        if at is not None:
+            raise InputError(f"{where}: record {rid!r} field {name!r} has an unpaired surrogate at character {at} "
+                             "(a broken \\u escape such as \\ud800); fix the JSON")  # fmt: skip
     return Article(id=str(rid), text=text, **extras)
+
+
+def unpaired_surrogate(value: str | None) -> int | None:
+    """Where `value` holds a lone UTF-16 surrogate (JSON `"\\ud800"` decodes to one), or None.
+
+    Such a string cannot be written as UTF-8: not to stdout, not to the store.
+    """
+    if not value:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
 
 
 def read_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Article | BadRecord]:

@@ -82,8 +82,11 @@ class SQLiteBackend(Backend):
             try:
                 return work()
             except sqlite3.OperationalError as exc:
-                if not _is_locked(exc) or attempt == RETRIES - 1:
+                if not _is_locked(exc):
                     raise
+                if attempt == RETRIES - 1:
+                    raise StoreError(f"SQLite database {self.path!r} stayed locked through {RETRIES} attempts ({exc}); "
+                                     "another process holds a long write transaction: run again when it ends") from exc  # fmt: skip
                 _backoff(attempt)
         raise AssertionError("unreachable")
 

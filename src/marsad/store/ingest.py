@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
-from marsad.io.readers import BadRecord, language_of
+from marsad.io.readers import BadRecord, language_of, unpaired_surrogate
 from marsad.model import Article, Event
 from marsad.store.store import Store, content_hash
 
@@ -115,6 +115,14 @@ def _screen(store: Store, article: Article, report: Report) -> bool:
     if not article.text.strip():
         report.fail(article.id, article.id, "empty text")
         return False
+    for name in ("id", "text", "source", "title", "url", "date"):
+        at = unpaired_surrogate(getattr(article, name))
+        if at is not None:
+            printable = article.id.encode("utf-8", "backslashreplace").decode("utf-8")
+            report.fail(
+                printable, printable, f"{name} has an unpaired surrogate at character {at}; it cannot be stored"
+            )
+            return False
     language = language_of(article.text)
     if language not in ARABIC:
         report.skipped[f"language:{language}"] += 1

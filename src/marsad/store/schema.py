@@ -81,7 +81,21 @@ V1 = [
     "CREATE INDEX mentions_target_country ON mentions (target_country)",
 ]
 
-MIGRATIONS: list[tuple[str, list[str]]] = [("v1: articles, events, mentions", V1)]
+# The API's page queries (docs/api.md, bench/load.py): sorting by source_count, alone or after an
+# exact type or country filter, and type + country + date, walk an index instead of sorting the table.
+V2 = [
+    "CREATE INDEX events_count ON events (source_count, id)",
+    "CREATE INDEX events_type_count ON events (event_type, source_count, id)",
+    "CREATE INDEX events_country_count ON events (country_iso3, source_count, id)",
+    "CREATE INDEX events_type_country_date ON events (event_type, country_iso3, date)",
+    "CREATE INDEX events_type_date_count ON events (event_type, date, source_count)",
+    "CREATE INDEX events_date_count ON events (date, source_count)",
+]
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    ("v1: articles, events, mentions", V1),
+    ("v2: indexes for sorting events by source count and filtering by type and country", V2),
+]
 CURRENT = len(MIGRATIONS)
 
 

@@ -7,7 +7,7 @@ import pytest
 from marsad.errors import UsageError
 from marsad.model import Article
 from marsad.store import EventFilter, open_store
-from marsad.store.schema import CURRENT
+from marsad.store.schema import CURRENT, MIGRATIONS
 
 CAIRO = {"text": "القاهرة", "start": 30, "end": 37, "name_ar": "القاهرة", "name_en": "Cairo", "geonameid": 360630,
          "country_iso2": "EG", "country_iso3": "EGY", "admin1": "Al Qāhirah", "lat": 30.06, "lon": 31.25,
@@ -36,10 +36,11 @@ def article(aid, text=TEXT, source="alwatan"):
 
 def test_empty_database_migrates_to_current_version(store_url):
     with open_store(store_url) as store:
-        assert store.schema_version() == CURRENT == 1
+        assert store.schema_version() == CURRENT == 2
         assert store.counts() == {"articles": 0, "mentions": 0, "events": 0}
     with open_store(store_url) as store:  # reopening applies nothing twice
-        assert store.db.read("SELECT version, name FROM schema_version") == [(1, "v1: articles, events, mentions")]
+        rows = store.db.read("SELECT version, name FROM schema_version ORDER BY version")
+        assert rows == [(n, name) for n, (name, _) in enumerate(MIGRATIONS, start=1)]
 
 
 def test_v0_sqlite_file_with_unrelated_tables_is_migrated(tmp_path):
@@ -49,7 +50,7 @@ def test_v0_sqlite_file_with_unrelated_tables_is_migrated(tmp_path):
     conn.commit()
     conn.close()
     with open_store(f"sqlite:///{path}") as store:
-        assert store.schema_version() == 1
+        assert store.schema_version() == 2
         assert store.db.read("PRAGMA journal_mode") == [("wal",)]
         assert store.db.read("PRAGMA foreign_keys") == [(1,)]
 

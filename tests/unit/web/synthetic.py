@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from functools import cache, partial
 from typing import Any
 
 import marsad
@@ -35,6 +36,7 @@ EVENT_INSERT = (
 )
 
 
+@cache
 def coded_sentences() -> list[tuple[str, list[dict[str, Any]]]]:
     """(text, records) for every template and city that codes to at least one event."""
     found = []
@@ -51,10 +53,15 @@ def _q(value: dict[str, Any] | None) -> tuple[Any, Any]:
     return (value["min"], value["max"]) if value else (None, None)
 
 
-def _write(tx: Backend, n: int, start: date, version: str) -> None:
-    sentences = coded_sentences()
-    for i in range(n):
+def _write(tx: Backend, articles: range, *, start: date, version: str, max_events: int | None = None) -> int:
+    """Write the articles numbered `articles`, stopping once `max_events` events are written; how many were."""
+    sentences, written = coded_sentences(), 0
+    for i in articles:
         text, records = sentences[i % len(sentences)]
+        if max_events is not None:
+            records = records[: max_events - written]
+            if not records:
+                break
         day = (start + timedelta(days=(i * 7919) % 1095)).isoformat()
         article_id = f"syn-{i:06d}"
         body = f"{text}\n(تقرير {i})"
@@ -73,8 +80,22 @@ def _write(tx: Backend, n: int, start: date, version: str) -> None:
             mid = tx.execute(f"INSERT INTO mentions ({MENTION_COLUMNS}) VALUES ({', '.join('?' * 24)}) RETURNING id",
                              _mention_row(article_id, record))[0][0]  # fmt: skip
             tx.execute("UPDATE mentions SET event_id = ? WHERE id = ?", (eid, mid))
+        written += len(records)
+    return written
 
 
 def fill(store: Store, n: int, *, start: date = date(2022, 1, 1), version: str = "synthetic") -> None:
     """Add `n` synthetic articles (one or more events each) over three years from `start`."""
-    store.db.transaction(lambda tx: _write(tx, n, start, version))
+    store.db.transaction(lambda tx: _write(tx, range(n), start=start, version=version))
+
+
+def fill_events(store: Store, events: int, *, batch: int = 5_000, start: date = date(2022, 1, 1)) -> int:
+    """Add synthetic articles until exactly `events` events are written (for the load test: 100,000),
+    `batch` articles per transaction; returns the number of articles."""
+    written = articles = 0
+    while written < events:
+        numbers, left = range(articles, articles + batch), events - written
+        written += store.db.transaction(partial(_write, articles=numbers, start=start, version="synthetic",
+                                                max_events=left))  # fmt: skip
+        articles += batch
+    return int(store.db.read("SELECT COUNT(*) FROM articles")[0][0])
