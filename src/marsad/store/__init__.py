@@ -1,4 +1,5 @@
-"""The event store: articles, mentions (one coded event in one report) and deduplicated events.
+"""The event store: articles, mentions (one coded event in one report), deduplicated events,
+and the places and actors they name.
 
 SQLite (WAL) for a path or `sqlite:///path`, PostgreSQL for `postgresql://user@host:port/db`,
 both behind one `Store` (see docs/store.md).
@@ -6,7 +7,7 @@ both behind one `Store` (see docs/store.md).
 >>> from marsad.store import open_store
 >>> with open_store(":memory:") as store:
 ...     store.schema_version()
-2
+3
 """
 
 from __future__ import annotations

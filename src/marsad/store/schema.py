@@ -1,12 +1,18 @@
 """The store schema and its migrations, recorded in `schema_version`, each applied in one transaction.
 
-A migration is a list of DDL statements; `{id}` stands for the dialect's auto-increment key.
+A migration is a list of steps: DDL statements, where `{id}` stands for the dialect's auto-increment
+key, or functions that move data inside the migration's transaction.
 Migration N brings a database from version N-1 to N. An empty database is version 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from marsad.store.backend import Backend, StoreError
+from marsad.store.entities import backfill
+
+Step = str | Callable[[Backend], None]
 
 V1 = [
     """CREATE TABLE articles (
@@ -92,9 +98,43 @@ V2 = [
     "CREATE INDEX events_date_count ON events (date, source_count)",
 ]
 
-MIGRATIONS: list[tuple[str, list[str]]] = [
+# Places and actors as tables (issue 4), referenced by mentions and events; filled from stored records.
+V3: list[Step] = [
+    """CREATE TABLE places (
+        id {id},
+        place_key TEXT NOT NULL UNIQUE,
+        geonameid BIGINT,
+        name_ar TEXT,
+        name_en TEXT,
+        country_iso3 TEXT,
+        admin1 TEXT,
+        lat DOUBLE PRECISION,
+        lon DOUBLE PRECISION,
+        feature TEXT,
+        precision INTEGER)""",
+    "CREATE INDEX places_country ON places (country_iso3)",
+    """CREATE TABLE actors (
+        id {id},
+        actor_key TEXT NOT NULL UNIQUE,
+        text TEXT,
+        name_en TEXT,
+        country TEXT,
+        role TEXT)""",
+    "ALTER TABLE mentions ADD COLUMN place_id BIGINT REFERENCES places (id)",
+    "ALTER TABLE mentions ADD COLUMN source_actor_id BIGINT REFERENCES actors (id)",
+    "ALTER TABLE mentions ADD COLUMN target_actor_id BIGINT REFERENCES actors (id)",
+    "ALTER TABLE events ADD COLUMN place_id BIGINT REFERENCES places (id)",
+    "CREATE INDEX mentions_place ON mentions (place_id)",
+    "CREATE INDEX mentions_source_actor ON mentions (source_actor_id)",
+    "CREATE INDEX mentions_target_actor ON mentions (target_actor_id)",
+    "CREATE INDEX events_place ON events (place_id)",
+    backfill,
+]
+
+MIGRATIONS: list[tuple[str, Sequence[Step]]] = [
     ("v1: articles, events, mentions", V1),
     ("v2: indexes for sorting events by source count and filtering by type and country", V2),
+    ("v3: places and actors tables, referenced by mentions and events", V3),
 ]
 CURRENT = len(MIGRATIONS)
 
@@ -116,11 +156,14 @@ def migrate(db: Backend, applied_at: str) -> int:
     for number in range(version + 1, CURRENT + 1):
         name, statements = MIGRATIONS[number - 1]
 
-        def apply(tx: Backend, number: int = number, name: str = name, statements: list[str] = statements) -> None:
+        def apply(tx: Backend, number: int = number, name: str = name, steps: Sequence[Step] = statements) -> None:
             if int(tx.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0]) >= number:
                 return
-            for statement in statements:
-                tx.execute(statement.format(id=tx.id_column))
+            for step in steps:
+                if isinstance(step, str):
+                    tx.execute(step.format(id=tx.id_column))
+                else:
+                    step(tx)
             tx.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)", (number, name, applied_at)
             )

@@ -16,8 +16,9 @@ from typing import Any, Self
 
 from marsad.errors import UsageError
 from marsad.model import Article
+from marsad.store import dedup
 from marsad.store.backend import Backend, StoreError, connect
-from marsad.store.matching import dedup_rules
+from marsad.store.entities import EntityIds, list_actors, list_places
 from marsad.store.query import (
     EventFilter,
     article_mentions,
@@ -44,10 +45,14 @@ MENTION_COLUMNS = (
     "source_text, source_country, source_role, target_text, target_country, target_role, "
     "sentence_start, sentence_end, trigger_start, trigger_end, sentence, confidence, negated, hypothetical, record"
 )
+MENTION_INSERT = (
+    f"INSERT INTO mentions ({MENTION_COLUMNS}, place_id, source_actor_id, target_actor_id) "
+    f"VALUES ({', '.join('?' * 27)}) RETURNING id"
+)
 EVENT_UPDATE = (
     "UPDATE events SET event_type = ?, mode = ?, date = ?, time_precision = ?, date_from = ?, date_to = ?, "
     "country_iso3 = ?, geonameid = ?, lat = ?, lon = ?, location_name = ?, location_name_ar = ?, size_min = ?, "
-    "size_max = ?, fatalities_min = ?, fatalities_max = ?, source_count = ?, summary = ? WHERE id = ?"
+    "size_max = ?, fatalities_min = ?, fatalities_max = ?, source_count = ?, summary = ?, place_id = ? WHERE id = ?"
 )
 
 
@@ -60,14 +65,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _mention_row(article_id: str, r: Record) -> tuple[Any, ...]:
+def _mention_row(article_id: str, r: Record, ids: tuple[int | None, ...] = ()) -> tuple[Any, ...]:
+    """The MENTION_COLUMNS values of a record, followed by `ids` (place, source actor, target actor)."""
     place, src, tgt, ev = r.get("location") or {}, r.get("source") or {}, r.get("target") or {}, r["evidence"]
     return (
         article_id, r["event_type"], r.get("mode"), r.get("date"), r.get("time_precision"),
         place.get("country_iso3"), place.get("geonameid"), place.get("lat"), place.get("lon"),
         src.get("text"), src.get("country"), src.get("role"), tgt.get("text"), tgt.get("country"), tgt.get("role"),
         ev["start"], ev["end"], ev["trigger_start"], ev["trigger_end"], ev["sentence"], float(r["confidence"]),
-        bool(r["negated"]), bool(r["hypothetical"]), json.dumps(r, ensure_ascii=False, sort_keys=True),
+        bool(r["negated"]), bool(r["hypothetical"]), json.dumps(r, ensure_ascii=False, sort_keys=True), *ids,
     )  # fmt: skip
 
 
@@ -101,6 +107,7 @@ class Store:
         self.db = db
         self.dialect = db.dialect
         self._keys: dict[int, Any] = {}
+        self._entities = EntityIds()
         migrate(db, now())
 
     def __enter__(self) -> Self:
@@ -132,6 +139,7 @@ class Store:
 
         def work(tx: Backend) -> Stored:
             pending.clear()
+            self._entities.pending.clear()
             row = (article.id, article.source, article.url, article.title, article.date, article.text, digest,
                    lexicon_version, now())  # fmt: skip
             inserted = tx.execute(
@@ -146,6 +154,7 @@ class Store:
 
         result = self.db.transaction(work)
         self._keys.update(pending)
+        self._entities.commit()
         return result
 
     def replace_mentions(self, article_id: str, records: Sequence[Record], *, lexicon_version: str) -> None:
@@ -154,6 +163,7 @@ class Store:
 
         def work(tx: Backend) -> None:
             pending.clear()
+            self._entities.pending.clear()
             digest = tx.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,))[0][0]
             old = tx.execute("SELECT id, event_id FROM mentions WHERE article_id = ?", (article_id,))
             tx.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
@@ -166,21 +176,23 @@ class Store:
 
         self.db.transaction(work)
         self._keys.update(pending)
+        self._entities.commit()
 
     def _add_mentions(
         self, tx: Backend, article_id: str, digest: str, records: Sequence[Record], pending: dict[int, Any]
     ) -> set[int]:
         touched: set[int] = set()
-        rules = dedup_rules()
         outlet = tx.execute("SELECT COALESCE(source, id) FROM articles WHERE id = ?", (article_id,))[0][0]
+        entities = self._entities
         for record in records:
-            mid = int(tx.execute(f"INSERT INTO mentions ({MENTION_COLUMNS}) VALUES ({', '.join('?' * 24)}) RETURNING id",
-                                 _mention_row(article_id, record))[0][0])  # fmt: skip
+            ids = (entities.place(tx, record.get("location")), entities.actor(tx, record.get("source")),
+                   entities.actor(tx, record.get("target")))  # fmt: skip
+            mid = int(tx.execute(MENTION_INSERT, _mention_row(article_id, record, ids))[0][0])
             if record["negated"] or record["hypothetical"]:
                 continue
-            key = pending[mid] = rules.mention_key(record, mid, outlet)
-            family, date_from, date_to = rules.candidate_window(key)
-            event_id = rules.best_match(key, self._candidates(tx, family, date_from, date_to, pending))
+            key = pending[mid] = dedup.mention_key(record, mid, outlet)
+            family, date_from, date_to = dedup.candidate_window(key)
+            event_id = dedup.best_match(key, self._candidates(tx, family, date_from, date_to, pending))
             if event_id is None:
                 event_id = _new_event(tx, event_key(digest, record), family, record["event_type"])
             tx.execute("UPDATE mentions SET event_id = ? WHERE id = ?", (event_id, mid))
@@ -192,7 +204,7 @@ class Store:
         if mid in self._keys:
             return self._keys[mid]
         if mid not in pending:
-            pending[mid] = dedup_rules().mention_key(json.loads(record), mid, outlet)
+            pending[mid] = dedup.mention_key(json.loads(record), mid, outlet)
         return pending[mid]
 
     def _members(self, tx: Backend, event_ids: Sequence[int]) -> list[tuple[int, int, str, str]]:
@@ -224,7 +236,6 @@ class Store:
 
     def _refresh(self, tx: Backend, event_ids: set[int], pending: dict[int, Any]) -> None:
         """Recompute each event (fields and date span) from its mentions; drop events left without any."""
-        rules = dedup_rules()
         members: dict[int, list[tuple[int, str, str]]] = {eid: [] for eid in event_ids}
         for eid, mid, record, outlet in self._members(tx, sorted(event_ids)):
             members[eid].append((mid, record, outlet))
@@ -232,7 +243,7 @@ class Store:
             if not rows:
                 tx.execute("DELETE FROM events WHERE id = ?", (eid,))
                 continue
-            spans = [rules.candidate_window(self._key(mid, rec, outlet, pending))[1:] for mid, rec, outlet in rows]
+            spans = [dedup.candidate_window(self._key(mid, rec, outlet, pending))[1:] for mid, rec, outlet in rows]
             starts, ends = [a for a, _ in spans if a], [b for _, b in spans if b]
             s = summarise([Member(mid, json.loads(rec), outlet) for mid, rec, outlet in rows])
             place = s["location"] or {}
@@ -240,7 +251,8 @@ class Store:
                 s["event_type"], s["mode"], s["date"], s["time_precision"], min(starts, default=None),
                 max(ends, default=None), s["country_iso3"], place.get("geonameid"), place.get("lat"), place.get("lon"),
                 place.get("name_en"), place.get("name_ar"), *_quantity(s["size"]), *_quantity(s["fatalities"]),
-                s["source_count"], json.dumps(s, ensure_ascii=False, sort_keys=True), eid,
+                s["source_count"], json.dumps(s, ensure_ascii=False, sort_keys=True),
+                self._entities.place(tx, s["location"]), eid,
             ))  # fmt: skip
 
     def stale_articles(self, lexicon_version: str, *, after: str = "", limit: int = 200) -> list[Article]:
@@ -304,6 +316,16 @@ class Store:
     def event_ids_of(self, article_id: str) -> list[int]:
         """The events an article's factual mentions belong to."""
         return event_ids_of(self.db, article_id)
+
+    def places(self, text: str | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Places (name, country, coordinates...) with how many events are placed there, most first;
+        `text` keeps those whose English or Arabic name contains it, or whose country is it."""
+        return list_places(self.db, text, limit)
+
+    def actors(self, text: str | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Actors (text, name_en, country, role) with how many events name them, most first; `text`
+        keeps those whose text or English name contains it, or whose country or role is it."""
+        return list_actors(self.db, text, limit)
 
     def stats(self, filters: EventFilter, *, group: str = "day") -> dict[str, Any]:
         """Counts of matching events: total, by date (day or week), by type and by country."""

@@ -36,7 +36,7 @@ def article(aid, text=TEXT, source="alwatan"):
 
 def test_empty_database_migrates_to_current_version(store_url):
     with open_store(store_url) as store:
-        assert store.schema_version() == CURRENT == 2
+        assert store.schema_version() == CURRENT == 3
         assert store.counts() == {"articles": 0, "mentions": 0, "events": 0}
     with open_store(store_url) as store:  # reopening applies nothing twice
         rows = store.db.read("SELECT version, name FROM schema_version ORDER BY version")
@@ -50,7 +50,7 @@ def test_v0_sqlite_file_with_unrelated_tables_is_migrated(tmp_path):
     conn.commit()
     conn.close()
     with open_store(f"sqlite:///{path}") as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == 3
         assert store.db.read("PRAGMA journal_mode") == [("wal",)]
         assert store.db.read("PRAGMA foreign_keys") == [(1,)]
 
@@ -109,7 +109,9 @@ def test_a_failure_inside_the_article_transaction_leaves_nothing(store_url):
         with pytest.raises(KeyError):
             store.add_article(article("a1"), [record("a1"), broken], lexicon_version="v1")
         assert store.counts() == {"articles": 0, "mentions": 0, "events": 0}
+        assert store.db.read("SELECT COUNT(*) FROM places") == [(0,)] == store.db.read("SELECT COUNT(*) FROM actors")
         assert store.add_article(article("a1"), [record("a1")], lexicon_version="v1").outcome == "stored"
+        assert [(p["name_en"], p["event_count"]) for p in store.places()] == [("Cairo", 1)]
 
 
 def test_two_outlets_reporting_one_protest_make_one_event_with_two_sources(store_url):
@@ -216,3 +218,58 @@ def test_recoding_a_founding_article_whose_event_survives_gets_a_fresh_event_key
         store.replace_mentions("a1", [record("a1", place=AMMAN)], lexicon_version="v2")
         keys = {e["country_iso3"]: e["event_key"] for e in store.iter_events()}
         assert keys == {"EGY": kept, "JOR": f"{kept}-1"}
+
+
+POLICE = {"text": "الشرطة", "country": "EGY", "role": "COP", "name_en": "police", "start": 0, "end": 6}
+UNKNOWN_VILLAGE = {**CAIRO, "text": "كفر الشيخ", "name_ar": "كفر الشيخ", "name_en": "Kafr El Sheikh",
+                   "geonameid": None, "lat": None, "lon": None}  # fmt: skip
+
+
+def test_places_and_actors_are_one_row_each_and_mentions_and_events_point_to_them(store_url):
+    arrest = {**record("b1", event_type="ARREST", mode="arrest", trigger=(7, 12)), "source": POLICE,
+              "target": STUDENTS}  # fmt: skip
+    with open_store(store_url) as store:
+        store.add_article(article("a1"), [record("a1")], lexicon_version="v1")
+        store.add_article(article("b1", text=TEXT + " واعتقلت الشرطة طلابا.", source="alghad"),
+                          [record("b1"), arrest], lexicon_version="v1")  # fmt: skip
+        store.add_article(article("c1", text="تظاهر طلاب في عمان.", source="alghad"), [record("c1", place=AMMAN)],
+                          lexicon_version="v1")  # fmt: skip
+        assert store.db.read("SELECT place_key, geonameid, name_en, country_iso3, precision FROM places ORDER BY id") == [
+            ("g:360630", 360630, "Cairo", "EGY", 1), ("g:250441", 250441, "Amman", "JOR", 1)]  # fmt: skip
+        assert store.db.read("SELECT text, name_en, country, role FROM actors ORDER BY id") == [
+            ("الطلاب", "students", None, "EDU"), ("الشرطة", "police", "EGY", "COP")]  # fmt: skip
+        rows = store.db.read("SELECT p.name_en, s.name_en, t.name_en FROM mentions m JOIN places p ON p.id = m.place_id "
+                             "JOIN actors s ON s.id = m.source_actor_id LEFT JOIN actors t ON t.id = m.target_actor_id "
+                             "ORDER BY m.id")  # fmt: skip
+        assert rows == [("Cairo", "students", None), ("Cairo", "students", None), ("Cairo", "police", "students"),
+                        ("Amman", "students", None)]  # fmt: skip
+        assert store.db.read("SELECT e.event_type, p.name_en FROM events e JOIN places p ON p.id = e.place_id "
+                             "ORDER BY e.id") == [("PROTEST", "Cairo"), ("ARREST", "Cairo"), ("PROTEST", "Amman")]  # fmt: skip
+        assert [(p["name_en"], p["event_count"]) for p in store.places()] == [("Cairo", 2), ("Amman", 1)]
+        assert [p["name_en"] for p in store.places("عمان")] == ["Amman"] == [p["name_en"] for p in store.places("jor")]
+        assert [(a["name_en"], a["event_count"]) for a in store.actors()] == [("students", 3), ("police", 1)]
+        assert [a["name_en"] for a in store.actors("COP", limit=5)] == ["police"]
+        assert store.actors("طلاب") == [{"actor_id": 1, "text": "الطلاب", "name_en": "students", "country": None,
+                                          "role": "EDU", "event_count": 3}]  # fmt: skip
+        assert store.actors(limit=1)[0]["name_en"] == "students" and store.places("%") == []
+
+
+def test_a_place_without_geonameid_is_keyed_by_name_and_country(store_url):
+    with open_store(store_url) as store:
+        store.add_article(article("a1"), [record("a1", place=UNKNOWN_VILLAGE)], lexicon_version="v1")
+        store.add_article(article("b1", text=TEXT + " ثانية"), [record("b1", place=UNKNOWN_VILLAGE, negated=True)],
+                          lexicon_version="v1")  # fmt: skip
+        assert store.db.read("SELECT id, place_key, geonameid FROM places") == [(1, "n:Kafr El Sheikh|EGY", None)]
+        assert store.db.read("SELECT place_id FROM mentions ORDER BY id") == [(1,), (1,)]
+        assert [(p["name_ar"], p["event_count"]) for p in store.places()] == [("كفر الشيخ", 1)]
+
+
+def test_recoding_moves_the_event_to_the_new_place_and_keeps_the_old_place_row(store_url):
+    with open_store(store_url) as store:
+        store.add_article(article("a1"), [record("a1")], lexicon_version="v1")
+        store.replace_mentions("a1", [record("a1", place=AMMAN)], lexicon_version="v2")
+        assert [(p["name_en"], p["event_count"]) for p in store.places()] == [("Amman", 1), ("Cairo", 0)]
+    with open_store(store_url) as store:  # a new process finds existing rows instead of inserting them again
+        store.add_article(article("b1", text=TEXT + " ثانية", source="alghad"), [record("b1")], lexicon_version="v1")
+        assert store.db.read("SELECT COUNT(*) FROM places") == [(2,)]
+        assert store.db.read("SELECT COUNT(*) FROM actors") == [(1,)]
