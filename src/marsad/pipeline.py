@@ -235,9 +235,12 @@ def _setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> _
 
 
 def _is_locative(seg: Segmented, place: PlaceMention) -> bool:
-    token = seg.tokens[place.first_token]
-    before = seg.tokens[place.first_token - 1] if place.first_token > 0 else ""
-    return before in _LOCATIVES or (token[:1] == "ب" or token[:2] in ("وب", "فب"))
+    """The place follows a locative word ("في برلين") or carries the preposition ب ("ببرلين",
+    "وببغداد"); a name that itself begins with ب (برلين، بغداد) does not count."""
+    before = bare(seg.tokens[place.first_token - 1]) if place.first_token > 0 else ""
+    token = bare(seg.tokens[place.first_token])
+    first_word = normalize(place.place.name_ar).text.split(" ", 1)[0]
+    return before in _LOCATIVES or (token.startswith("ب") and token[1:].startswith(first_word))
 
 
 def _locate(seg: Segmented, setting: _Setting, s_index: int, trigger: int) -> Place | None:
