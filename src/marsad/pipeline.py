@@ -166,6 +166,8 @@ def _events_of_sentence(
 _LOCATIVES = frozenset(
     {"في", "فى", "امام", "قرب", "وسط", "داخل", "بمدينه", "مدينه", "بلده", "شمال", "جنوب", "شرق", "غرب"}
 )
+# How near the trigger a more precise place of the same country must be to refine the event's place.
+_REFINE_REACH = 6
 # Event types whose counts are crowd sizes, and those whose counts are casualties.
 _SIZED = frozenset({"PROTEST", "MOBILIZE"})
 _VIOLENT = frozenset({"ASSAULT", "COERCE", "PROTEST"})
@@ -249,6 +251,17 @@ def _locate(seg: Segmented, setting: _Setting, s_index: int, trigger: int) -> Pl
     here = setting.in_sentence.get(s_index)
     if here:
         best = min(here, key=lambda p: (not _is_locative(seg, p), abs(p.first_token - trigger), p.first_token))
+        # A more precise place of the same country next to the trigger refines it: "في ألمانيا،
+        # بوابة براندنبورغ تظاهر المئات" happened at the Gate, in Germany.
+        finer = [
+            p
+            for p in here
+            if p.place.country_iso3 == best.place.country_iso3
+            and p.place.precision < best.place.precision
+            and abs(p.first_token - trigger) <= _REFINE_REACH
+        ]
+        if finer:
+            best = min(finer, key=lambda p: (p.place.precision, abs(p.first_token - trigger), p.first_token))
         return best.place
     earlier = setting.inherited[s_index]
     if earlier is not None:
