@@ -91,3 +91,20 @@ def test_dateline_place_is_inherited_and_says_so():
     event = _first(marsad.code(text, date="2024-03-10"), "PROTEST")
     assert event.location is not None and event.location.country_iso3 == "SDN"
     assert event.location.basis == "dateline"
+
+
+def test_a_name_beginning_with_ba_is_not_the_preposition():
+    # برلين and بغداد begin with ب; "في" makes طهران the scene only when it is one.
+    event = _first(marsad.code("تظاهر المئات في برلين تضامنا مع المحتجين في طهران.", date="2024-01-01"), "PROTEST")
+    assert event.location is not None and event.location.name_en == "Berlin"
+    event = _first(marsad.code("تظاهر المئات تضامنا مع طهران ببرلين.", date="2024-01-01"), "PROTEST")
+    assert event.location is not None and event.location.name_en == "Berlin"
+
+
+def test_a_finer_place_of_the_same_country_refines_the_scene():
+    text = "وفي فرنسا، تظاهر المئات في باريس مساء أمس."
+    event = _first(marsad.code(text, date="2024-01-01"), "PROTEST")
+    assert event.location is not None and event.location.precision == 1 and event.location.country_iso3 == "FRA"
+    text = "تظاهر المئات في ألمانيا تضامنا مع المحتجين في طهران."
+    event = _first(marsad.code(text, date="2024-01-01"), "PROTEST")
+    assert event.location is not None and event.location.country_iso3 == "DEU"  # Tehran is not in Germany
