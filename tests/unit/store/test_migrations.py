@@ -57,15 +57,15 @@ def test_v1_store_with_data_migrates_to_v2_and_keeps_everything(
 ) -> None:
     _v1_store_with_two_events(store_url, monkeypatch)
     with open_store(store_url) as store:
-        assert store.schema_version() == 3 == schema.CURRENT
-        assert [v for (v,) in store.db.read("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
+        assert store.schema_version() == 4 == schema.CURRENT
+        assert [v for (v,) in store.db.read("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4]
         assert V2_INDEXES <= _indexes(store)
         assert store.counts() == {"articles": 3, "mentions": 3, "events": 2}
         total, events = store.event_page(EventFilter(event_type="PROTEST", country="EGY"), sort="-source_count")
         assert total == 2 and [e["source_count"] for e in events] == [2, 1]
         assert events[0]["evidence"] == {"sentence": TEXT, "trigger": "تظاهر", "article_id": "a1"}
     with open_store(store_url) as store:  # reopening applies nothing twice
-        assert store.db.read("SELECT COUNT(*) FROM schema_version") == [(3,)]
+        assert store.db.read("SELECT COUNT(*) FROM schema_version") == [(4,)]
 
 
 def _add_articles(store: Store) -> None:
@@ -111,7 +111,7 @@ def test_v2_store_with_data_migrates_to_v3_with_places_and_actors_as_ingest_writ
                 assert old.schema_version() == 2
                 _copy_without_v3(ingested, old)
     with open_store(store_url) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
         assert store.counts() == {"articles": 3, "mentions": 5, "events": 4}
         assert _references(store) == expected
         mentions, events, places, actors = expected
@@ -121,3 +121,66 @@ def test_v2_store_with_data_migrates_to_v3_with_places_and_actors_as_ingest_writ
         assert [(p["name_en"], p["event_count"]) for p in store.places()] == [
             ("Cairo", 2), ("Amman", 1), ("Kafr El Sheikh", 1)]  # fmt: skip
         assert [(a["name_en"], a["event_count"]) for a in store.actors()] == [("students", 4), ("police", 1)]
+
+
+TRGM_INDEXES = {"mentions_sentence_trgm", "articles_title_trgm", "mentions_source_text_trgm",
+                "mentions_target_text_trgm"}  # fmt: skip
+
+
+def _trigram_indexes(store: Store) -> set[str]:
+    rows = store.db.read("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%\\_trgm'")
+    return {str(name) for (name,) in rows}
+
+
+def _found(store: Store) -> dict[str, list[str]]:
+    """Event keys per text and actor filter, short needles (scan) and long ones (index) alike."""
+    filters = {"text:طلاب": EventFilter(text="طلاب"), "text:في": EventFilter(text="في"),
+               "text:عنوان": EventFilter(text="عنوان"), "actor:الطلاب": EventFilter(actor="الطلاب"),
+               "actor:police": EventFilter(actor="POLICE"), "actor:cop": EventFilter(actor="cop"),
+               "actor:الشرطة": EventFilter(actor="الشرطة"), "text:غائب": EventFilter(text="غائب")}  # fmt: skip
+    return {name: sorted(str(e["event_key"]) for e in store.iter_events(f)) for name, f in filters.items()}
+
+
+def test_v3_store_with_data_migrates_to_v4_and_the_text_index_holds_every_mention(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:3])
+        patch.setattr(schema, "CURRENT", 3)
+        with open_store(store_url) as old:
+            _add_articles(old)
+    with open_store("sqlite://") as reference:  # the same articles written to a v4 store as they arrive
+        _add_articles(reference)
+        before = _found(reference)
+    with open_store(store_url) as store:
+        assert store.schema_version() == 4
+        assert _found(store) == before
+        sizes = [len(before[k]) for k in ("text:طلاب", "text:في", "actor:الطلاب", "actor:cop", "text:غائب")]
+        assert sizes == [4, 4, 4, 1, 0]
+        if store.dialect == "sqlite":
+            rows = store.db.read("SELECT rowid, sentence, source_text, target_text FROM mention_search ORDER BY rowid")
+            assert rows == store.db.read("SELECT id, sentence, source_text, target_text FROM mentions ORDER BY id")
+            assert len(rows) == 5
+        else:
+            assert _trigram_indexes(store) == TRGM_INDEXES
+
+
+def test_postgres_without_pg_trgm_still_migrates_and_filters_by_scanning(
+    pg_admin_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import uuid
+
+    from marsad.store import search
+    from tests.unit.store import pg_server
+
+    url = pg_server.create_database(pg_admin_url, f"marsad_test_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setattr(search, "TRIGRAM_EXTENSION", "marsad_no_such_extension")
+    with open_store(url) as store:
+        assert store.schema_version() == 4
+        assert _trigram_indexes(store) == set()
+        _add_articles(store)
+        found = _found(store)
+    assert "marsad_no_such_extension is unavailable" in caplog.text
+    with open_store("sqlite://") as reference:
+        _add_articles(reference)
+        assert found == _found(reference)

@@ -251,7 +251,7 @@ def test_missing_article_is_404_json(client):
 
 
 def test_health_reports_schema_and_counts(client):
-    assert client.get("/api/health").json() == {"status": "ok", "schema_version": 3, "events": 4, "articles": 6}
+    assert client.get("/api/health").json() == {"status": "ok", "schema_version": 4, "events": 4, "articles": 6}
 
 
 # --- injection: every filter, nothing leaks, nothing changes -------------------------------------
