@@ -6,18 +6,22 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as Date
 from datetime import timedelta
 from typing import Any
 
 from marsad.errors import UsageError
 from marsad.store.backend import Backend
-from marsad.store.search import actor_clause, text_clause
+from marsad.store.search import actor_clause, actor_exists, text_clause, text_exists
 
 EVENT_COLUMNS = ("id", "event_key", "event_type", "mode", "date", "time_precision", "country_iso3", "source_count",
                  "summary")  # fmt: skip
 PAGE = 500
+# A text-filtered count first walks this many events per wanted match, a page this many per row up to
+# its last: broad needles fill them; rare ones (or none) fall back to the trigram index.
+COUNT_WINDOW = 5
+PAGE_WINDOW = 40
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -141,12 +145,59 @@ def count_events(db: Backend, f: EventFilter) -> int:
     return int(db.read(f"SELECT COUNT(*) FROM events e{where}", params)[0][0])
 
 
+def count_events_upto(db: Backend, f: EventFilter, *, stop: int) -> int:
+    """min(matching events, stop): a text filter stops counting at `stop` instead of counting every match.
+
+    Broad needles ("الطلاب" in a quarter of the events) are counted over a window of the first events
+    that pass the other filters; rare ones, which leave the window short, take the index.
+    """
+    if not _text_filtered(f):
+        return min(count_events(db, f), stop)
+    where, params = where_clause(db, replace(f, actor=None, text=None))
+    checks, values = _text_checks(f)
+    window = stop * COUNT_WINDOW
+    found = int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT e.id FROM events e{where} LIMIT ?) e "
+                        f"WHERE {checks} LIMIT ?) n", [*params, window, *values, stop])[0][0])  # fmt: skip
+    if found >= stop or _fits(db, where, params, window):
+        return found
+    where, params = where_clause(db, f)
+    return int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM events e{where} LIMIT ?) n", [*params, stop])[0][0])
+
+
+def _fits(db: Backend, where: str, params: list[Any], window: int) -> bool:
+    """Whether at most `window` events pass `where`: then a window walked them all."""
+    return (
+        int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM events e{where} LIMIT ?) n", [*params, window + 1])[0][0])
+        <= window
+    )
+
+
+def _text_filtered(f: EventFilter) -> bool:
+    return bool(f.actor or f.text)
+
+
+def _text_checks(f: EventFilter) -> tuple[str, list[Any]]:
+    """The text filters of `f` as per-event checks (`EXISTS`), joined by AND."""
+    checks: list[str] = []
+    values: list[Any] = []
+    for needle, check in ((f.actor, actor_exists), (f.text, text_exists)):
+        if needle:
+            sql, given = check(needle)
+            checks.append(sql)
+            values += given
+    return " AND ".join(checks), values
+
+
 def event_page(db: Backend, f: EventFilter, *, sort: str, offset: int, limit: int) -> list[dict[str, Any]]:
     """One page of matching event rows in a named order (a key of `SORTS`)."""
     if sort not in SORTS:
         raise UsageError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
     if offset < 0 or limit < 0:
         raise UsageError("offset and limit must be 0 or more")
+    if _text_filtered(f) and limit > 0:
+        rows, complete = _window_page(db, f, sort=sort, offset=offset, limit=limit)
+        if complete:
+            return rows
     where, params = where_clause(db, f)
     columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     # The page's ids first (an index walk when the filters and the order are indexed), then their rows:
@@ -154,6 +205,24 @@ def event_page(db: Backend, f: EventFilter, *, sort: str, offset: int, limit: in
     sql = (f"SELECT {columns} FROM events e WHERE e.id IN (SELECT e.id FROM events e{where} ORDER BY {SORTS[sort]} "
            f"LIMIT ? OFFSET ?) ORDER BY {SORTS[sort]}")  # fmt: skip
     return [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in db.read(sql, [*params, limit, offset])]
+
+
+def _window_page(
+    db: Backend, f: EventFilter, *, sort: str, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """(rows, exact): the page among the first events (in `sort` order) that pass the other filters, each
+    checked against the text filters. A full page is the exact page: the window is a prefix of the order,
+    so its first `offset + limit` matches are everyone's. So is a short one if the window held every event."""
+    where, params = where_clause(db, replace(f, actor=None, text=None))
+    checks, values = _text_checks(f)
+    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+    window = (offset + limit) * PAGE_WINDOW
+    sql = (f"SELECT {columns} FROM events e WHERE e.id IN (SELECT e.id FROM (SELECT e.id, e.date, e.source_count "
+           f"FROM events e{where} ORDER BY {SORTS[sort]} LIMIT ?) e WHERE {checks} ORDER BY {SORTS[sort]} "
+           f"LIMIT ? OFFSET ?) ORDER BY {SORTS[sort]}")  # fmt: skip
+    found = db.read(sql, [*params, window, *values, limit, offset])
+    rows = [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in found]
+    return rows, len(rows) == limit or _fits(db, where, params, window)
 
 
 def event_row(db: Backend, event_id: int) -> dict[str, Any] | None:

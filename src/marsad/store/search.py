@@ -17,7 +17,7 @@ import logging
 
 from marsad.store.backend import Backend
 
-__all__ = ["TRIGRAM", "actor_clause", "index_text", "text_clause"]
+__all__ = ["TRIGRAM", "actor_clause", "actor_exists", "index_text", "text_clause", "text_exists"]
 
 log = logging.getLogger(__name__)
 TRIGRAM = 3
@@ -138,3 +138,21 @@ def actor_clause(db: Backend, needle: str) -> tuple[str, list[str]]:
     texts = ("SELECT event_id FROM mentions WHERE event_id IS NOT NULL AND LOWER(source_text) LIKE ? ESCAPE '\\' "
              "UNION SELECT event_id FROM mentions WHERE event_id IS NOT NULL AND LOWER(target_text) LIKE ? ESCAPE '\\'")  # fmt: skip
     return f"e.id IN ({texts} {codes})", [pattern, pattern, *[code] * 4]
+
+
+def text_exists(needle: str) -> tuple[str, list[str]]:
+    """`text_clause` as a check of one event `e` (no index, same predicate): cheap while walking a few
+    events in page order, where `e.id IN (...)` would first collect every match."""
+    pattern = _like(needle)
+    sql = ("EXISTS (SELECT 1 FROM mentions m LEFT JOIN articles a ON a.id = m.article_id WHERE m.event_id = e.id "
+           "AND (LOWER(m.sentence) LIKE ? ESCAPE '\\' OR LOWER(a.title) LIKE ? ESCAPE '\\'))")  # fmt: skip
+    return sql, [pattern, pattern]
+
+
+def actor_exists(needle: str) -> tuple[str, list[str]]:
+    """`actor_clause` as a check of one event `e` (no index, same predicate)."""
+    pattern, code = _like(needle), needle.upper()
+    sql = ("EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.id AND (LOWER(m.source_text) LIKE ? ESCAPE '\\' "
+           "OR LOWER(m.target_text) LIKE ? ESCAPE '\\' OR m.source_country = ? OR m.target_country = ? "
+           "OR m.source_role = ? OR m.target_role = ?))")  # fmt: skip
+    return sql, [pattern, pattern, *[code] * 4]

@@ -25,6 +25,7 @@ from marsad.store.query import (
     article_row,
     bucket_dates,
     count_events,
+    count_events_upto,
     event_ids_of,
     event_page,
     event_pages,
@@ -276,14 +277,31 @@ class Store:
                 yield _event_dict(row, members[row["id"]])
 
     def event_page(
-        self, filters: EventFilter, *, sort: str = "-date", page: int = 1, page_size: int = 50
+        self,
+        filters: EventFilter,
+        *,
+        sort: str = "-date",
+        page: int = 1,
+        page_size: int = 50,
+        count_cap: int | None = None,
     ) -> tuple[int, list[dict[str, Any]]]:
         """(total, events) for one page: each event as in `iter_events` but with `mention_count` and
-        the first mention's `evidence` ({sentence, trigger, article_id}) instead of `mentions`."""
+        the first mention's `evidence` ({sentence, trigger, article_id}) instead of `mentions`.
+
+        With `count_cap`, a text-filtered (`actor`/`text`) total stops at `count_cap + 1`, meaning "more".
+        """  # fmt: skip
         if page < 1 or page_size < 1:
             raise UsageError("page and page_size must be 1 or more")
-        total = count_events(self.db, filters)
-        rows = event_page(self.db, filters, sort=sort, offset=(page - 1) * page_size, limit=page_size)
+        if count_cap is not None and count_cap < 1:
+            raise UsageError("count_cap must be 1 or more")
+        offset = (page - 1) * page_size
+        if count_cap is not None and (filters.actor or filters.text):
+            total = count_events_upto(self.db, filters, stop=count_cap + 1)
+            known = total <= count_cap
+        else:
+            total, known = count_events(self.db, filters), True
+        empty = known and total <= offset
+        rows = [] if empty else event_page(self.db, filters, sort=sort, offset=offset, limit=page_size)
         firsts = first_evidence(self.db, [row["id"] for row in rows])
         events = []
         for row in rows:

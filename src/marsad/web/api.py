@@ -163,8 +163,11 @@ def api_router(settings: Settings, stores: StoreProvider) -> APIRouter:
                     page_size: Size = settings.page_size) -> JSONResponse:  # fmt: skip
         """Events matching the filters, one page, each with its first mention's evidence."""
         with stores.session() as store:
-            total, events = store.event_page(filters, sort=sort, page=page, page_size=page_size)
-        return JSONResponse({"total": total, "page": page, "page_size": page_size, "events": events})
+            total, events = store.event_page(filters, sort=sort, page=page, page_size=page_size,
+                                             count_cap=settings.count_cap)  # fmt: skip
+        exact = not (filters.actor or filters.text) or total <= settings.count_cap
+        return JSONResponse({"total": total if exact else settings.count_cap, "total_exact": exact, "page": page,
+                             "page_size": page_size, "events": events})  # fmt: skip
 
     @router.get(
         "/events/{event_id}", response_model=None, responses={200: {"model": EventDetail}, 404: {"model": ErrorBody}}

@@ -24,6 +24,12 @@ SETTINGS = (
     Setting("MARSAD_API_TOKEN", "token", "", "bearer token for POST /api/articles; writes are disabled when unset"),
     Setting("MARSAD_API_PAGE_SIZE", "page_size", "50", "default page size of GET /api/events"),
     Setting("MARSAD_API_MAX_PAGE_SIZE", "max_page_size", "500", "hard maximum page size (larger → 422)"),
+    Setting(
+        "MARSAD_API_COUNT_CAP",
+        "count_cap",
+        "1000",
+        "GET /api/events with q or actor counts at most this many events (then total_exact is false)",
+    ),
     Setting("MARSAD_API_MAX_BODY", "max_body_bytes", "2097152", "largest request body in bytes (larger → 413)"),
     Setting("MARSAD_API_MAX_ARTICLE_CHARS", "max_article_chars", "200000", "longest article text for POST (→ 422)"),
     Setting("MARSAD_API_CORS_ORIGINS", "cors_origins", "", "comma-separated origins allowed by CORS; empty = CORS off"),
@@ -40,12 +46,15 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     max_article_chars: int = 200_000
     cors_origins: tuple[str, ...] = field(default=())
+    count_cap: int = 1000
 
     def __post_init__(self) -> None:
         if not 1 <= self.page_size <= self.max_page_size:
             raise UsageError(f"page size {self.page_size} must be between 1 and the maximum {self.max_page_size}")
-        if self.max_body_bytes < 1 or self.max_article_chars < 1:
-            raise UsageError("MARSAD_API_MAX_BODY and MARSAD_API_MAX_ARTICLE_CHARS must be 1 or more")
+        if self.max_body_bytes < 1 or self.max_article_chars < 1 or self.count_cap < 1:
+            raise UsageError(
+                "MARSAD_API_MAX_BODY, MARSAD_API_MAX_ARTICLE_CHARS and MARSAD_API_COUNT_CAP must be 1 or more"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,7 +62,10 @@ class Settings:
         env = os.environ if environ is None else environ
         raw = {s.attr: env.get(s.env, s.default).strip() for s in SETTINGS}
         try:
-            numbers = {k: int(raw[k]) for k in ("page_size", "max_page_size", "max_body_bytes", "max_article_chars")}
+            numbers = {
+                k: int(raw[k])
+                for k in ("page_size", "max_page_size", "count_cap", "max_body_bytes", "max_article_chars")
+            }
         except ValueError as exc:
             raise UsageError(f"a MARSAD_API_* size is not a whole number: {exc}") from exc
         origins = tuple(o.strip() for o in raw["cors_origins"].split(",") if o.strip())

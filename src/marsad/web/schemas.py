@@ -42,7 +42,8 @@ class EventSummary(EventCommon):
 
 
 class EventPage(BaseModel):
-    total: int
+    total: int = Field(description="matching events; with q or actor at most MARSAD_API_COUNT_CAP")
+    total_exact: bool = Field(description="false when q or actor matched more than MARSAD_API_COUNT_CAP events")
     page: int
     page_size: int
     events: list[EventSummary]

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from marsad.model import Article
-from marsad.store import EventFilter, Store, open_store
+from marsad.store import EventFilter, Store, open_store, query
 from marsad.store.query import where_clause
 from tests.unit.store.test_store import CAIRO, STUDENTS, TEXT, record
 from tests.unit.web.synthetic import fill
@@ -125,3 +125,49 @@ def test_event_filter_for_cairo_students_uses_index_on_a_real_ingest(store_url: 
         assert [e["event_type"] for e in store.iter_events(EventFilter(text="طلابية"))] == ["PROTEST"]
         assert [e["event_type"] for e in store.iter_events(EventFilter(actor="الطلاب"))] == ["PROTEST"]
         assert list(store.iter_events(EventFilter(actor="الشرطة"))) == []
+
+
+def _exact_page(store: Store, filters: EventFilter, sort: str, offset: int, limit: int) -> list[int]:
+    where, params = where_clause(store.db, filters)
+    rows = store.db.read(f"SELECT e.id FROM events e{where} ORDER BY {query.SORTS[sort]} LIMIT ? OFFSET ?",
+                         [*params, limit, offset])  # fmt: skip
+    return [int(r[0]) for r in rows]
+
+
+@pytest.mark.parametrize("window", [1, 3, 40])
+def test_text_filtered_pages_are_the_exact_pages_whatever_the_window(store_url: str, monkeypatch: Any,
+                                                                     window: int) -> None:  # fmt: skip
+    monkeypatch.setattr(query, "PAGE_WINDOW", window)
+    with open_store(store_url) as store:
+        _seed(store)
+        for filters in (EventFilter(text="الطلاب"), EventFilter(actor="EDU"), EventFilter(text="خبر 1"),
+                        EventFilter(actor="الطلاب", event_type="PROTEST"), EventFilter(text="بغداد"),
+                        EventFilter(text="police", actor="cop"), EventFilter(text="لا يوجد")):  # fmt: skip
+            for sort in query.SORTS:
+                for offset, limit in ((0, 5), (0, 50), (5, 5), (10, 7), (100, 10)):
+                    got = [r["id"] for r in query.event_page(store.db, filters, sort=sort, offset=offset, limit=limit)]
+                    assert got == _exact_page(store, filters, sort, offset, limit), (filters, sort, offset, limit)
+
+
+@pytest.mark.parametrize("window", [1, 5])
+def test_text_filtered_counts_stop_at_the_cap(store_url: str, monkeypatch: Any, window: int) -> None:
+    monkeypatch.setattr(query, "COUNT_WINDOW", window)
+    with open_store(store_url) as store:
+        _seed(store)
+        for filters in (EventFilter(text="الطلاب"), EventFilter(actor="EDU"), EventFilter(text="خبر 1"),
+                        EventFilter(actor="الطلاب", event_type="PROTEST"), EventFilter(text="لا يوجد")):  # fmt: skip
+            exact = len(_scan(store, filters))
+            for stop in (1, 10, 31, 1001):
+                assert query.count_events_upto(store.db, filters, stop=stop) == min(exact, stop), (filters, stop)
+
+
+def test_store_page_with_a_count_cap_caps_only_text_filters(store_url: str) -> None:
+    with open_store(store_url) as store:
+        _seed(store)
+        assert len(_scan(store, EventFilter(text="الطلاب"))) == 41
+        total, events = store.event_page(EventFilter(text="الطلاب"), page=3, page_size=10, count_cap=20)
+        assert total == 21
+        assert [e["event_id"] for e in events] == _exact_page(store, EventFilter(text="الطلاب"), "-date", 20, 10)
+        assert store.event_page(EventFilter(text="الطلاب"), count_cap=41)[0] == 41
+        assert store.event_page(EventFilter(), count_cap=20)[0] == 121
+        assert store.event_page(EventFilter(text="الطلاب"), page=6, page_size=10, count_cap=41) == (41, [])

@@ -82,7 +82,7 @@ def error_of(response, status):
 
 def test_events_are_newest_first_with_first_evidence_and_mention_count(client):
     body = client.get("/api/events").json()
-    assert (body["total"], body["page"], body["page_size"]) == (4, 1, 50)
+    assert (body["total"], body["total_exact"], body["page"], body["page_size"]) == (4, True, 1, 50)
     assert [(e["event_id"], e["date"]) for e in body["events"]] == [
         (2, "2024-03-05"), (1, "2024-03-01"), (3, "2024-02-10"), (4, "2024-01-20")]  # fmt: skip
     cairo = body["events"][1]
@@ -488,6 +488,25 @@ def test_world_outlines_unavailable_is_503(fresh_url, monkeypatch):
     assert error_of(response, 503) == "world_unavailable" and "shapefile" not in response.text
 
 
+def test_text_filtered_totals_stop_at_the_count_cap(seeded_url):
+    capped = TestClient(create_app(seeded_url, settings=Settings(count_cap=1)))
+    body = capped.get("/api/events?actor=EDU&page_size=1").json()
+    assert (body["total"], body["total_exact"], [e["event_id"] for e in body["events"]]) == (1, False, [2])
+    assert ids(capped.get("/api/events?actor=EDU&page=2&page_size=1")) == [1]
+    for query, total in (("?q=اعتقالات", 1), ("", 4), ("?type=PROTEST", 2)):
+        body = capped.get(f"/api/events{query}").json()
+        assert (body["total"], body["total_exact"]) == (total, True), query
+    assert capped.get("/api/events?q=لا+يوجد").json() == {"total": 0, "total_exact": True, "page": 1, "page_size": 50,
+                                                            "events": []}  # fmt: skip
+
+
+def test_count_cap_comes_from_the_environment():
+    assert Settings.from_env({}).count_cap == 1000
+    assert Settings.from_env({"MARSAD_API_COUNT_CAP": "20"}).count_cap == 20
+    with pytest.raises(UsageError, match="COUNT_CAP"):
+        Settings.from_env({"MARSAD_API_COUNT_CAP": "0"})
+
+
 def test_openapi_documents_every_endpoint_and_the_page_limit(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/events", "/api/events/{event_id}", "/api/stats", "/api/articles/{article_id}", "/api/articles",
@@ -495,6 +514,7 @@ def test_openapi_documents_every_endpoint_and_the_page_limit(client):
     size = next(p for p in spec["paths"]["/api/events"]["get"]["parameters"] if p["name"] == "page_size")
     assert size["schema"]["maximum"] == 500
     assert "requestBody" in spec["paths"]["/api/articles"]["post"]
+    assert spec["components"]["schemas"]["EventPage"]["properties"]["total_exact"]["type"] == "boolean"
 
 
 def test_serve_prints_the_url_and_runs_uvicorn(fresh_url, monkeypatch, capsys):

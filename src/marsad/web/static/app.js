@@ -158,7 +158,8 @@ function sizeCell(size) {
   return el("span", {}, range, range && size.text ? " · " : "", size.text ? ar(size.text) : "");
 }
 function renderTable(page, s) {
-  $("#total").textContent = `${page.total} · ${page.total === 1 ? "event" : "events"}`;
+  const total = page.total_exact === false ? `${page.total.toLocaleString("en-US")}+` : `${page.total}`;
+  $("#total").textContent = `${total} · ${page.total === 1 && page.total_exact !== false ? "event" : "events"}`;
   const rows = page.events.map((e) => el("tr", { "data-event-id": e.event_id, "data-type": e.event_type },
     el("td", {}, el("a", { href: `#event/${e.event_id}` }, e.date || "—")),
     el("td", { class: "type" }, typeLabel(e.event_type)),
