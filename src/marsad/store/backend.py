@@ -219,3 +219,10 @@ def connect(url: str) -> Backend:
     if "://" in url:
         raise StoreError(f"unknown database URL {url!r}: use a path, sqlite:///path or postgresql://user@host/db")
     return SQLiteBackend(url)
+
+
+def like_pattern(value: str) -> str:
+    """A case-insensitive substring pattern for `LOWER(column) LIKE ? ESCAPE '\\'`: `value`
+    lower-cased, its LIKE wildcards and the escape character escaped, wrapped in %."""
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from marsad.store.backend import Backend
+from marsad.store.backend import Backend, like_pattern
 
 __all__ = ["EntityIds", "actor_key", "backfill", "list_actors", "list_places", "place_key"]
 
@@ -98,16 +98,12 @@ def backfill(tx: Backend) -> None:
             tx.execute("UPDATE events SET place_id = ? WHERE id = ?", (place_id, eid))
 
 
-def _like(value: str) -> str:
-    return "%" + value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def list_places(db: Backend, text: str | None, limit: int) -> list[dict[str, Any]]:
     """Places whose English or Arabic name contains `text` (or whose country is `text`), most events first."""
     where, params = "", []
     if text:
         where = "WHERE LOWER(p.name_en) LIKE ? ESCAPE '\\' OR p.name_ar LIKE ? ESCAPE '\\' OR p.country_iso3 = ?"
-        params = [_like(text), _like(text), text.upper()]
+        params = [like_pattern(text), like_pattern(text), text.upper()]
     rows = db.read(
         "SELECT p.id, p.geonameid, p.name_ar, p.name_en, p.country_iso3, p.admin1, p.lat, p.lon, p.feature, "
         "p.precision, (SELECT COUNT(*) FROM events e WHERE e.place_id = p.id) AS n "
@@ -127,7 +123,7 @@ def list_actors(db: Backend, text: str | None, limit: int) -> list[dict[str, Any
     if text:
         where = ("WHERE LOWER(a.text) LIKE ? ESCAPE '\\' OR LOWER(a.name_en) LIKE ? ESCAPE '\\' OR a.country = ? "
                  "OR a.role = ?")  # fmt: skip
-        params = [_like(text), _like(text), text.upper(), text.upper()]
+        params = [like_pattern(text), like_pattern(text), text.upper(), text.upper()]
     rows = db.read(
         "SELECT a.id, a.text, a.name_en, a.country, a.role, (SELECT COUNT(DISTINCT m.event_id) FROM mentions m "
         "WHERE m.source_actor_id = a.id OR m.target_actor_id = a.id) AS n "

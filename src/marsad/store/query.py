@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from marsad.errors import UsageError
-from marsad.store.backend import Backend
+from marsad.store.backend import Backend, like_pattern
 from marsad.store.search import actor_clause, actor_exists, text_clause, text_exists
 
 EVENT_COLUMNS = ("id", "event_key", "event_type", "mode", "date", "time_precision", "country_iso3", "source_count",
@@ -46,11 +46,6 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None
 
 
-def _like(value: str) -> str:
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _check_date(name: str, value: str | None) -> None:
     if value is not None and not _ISO_DATE.fullmatch(value):
         raise UsageError(f"--{name} {value!r} is not an ISO date; write YYYY-MM-DD (or YYYY-MM, YYYY)")
@@ -77,7 +72,7 @@ def where_clause(db: Backend, f: EventFilter) -> tuple[str, list[Any]]:
         params.append(f.until + "\uffff")
     if f.place:
         clauses.append("(LOWER(e.location_name) LIKE ? ESCAPE '\\' OR e.location_name_ar LIKE ? ESCAPE '\\')")
-        params += [_like(f.place), _like(f.place)]
+        params += [like_pattern(f.place), like_pattern(f.place)]
     for needle, clause in ((f.actor, actor_clause), (f.text, text_clause)):
         if needle:
             sql, values = clause(db, needle)

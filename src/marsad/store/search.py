@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from marsad.store.backend import Backend
+from marsad.store.backend import Backend, like_pattern
 
 __all__ = ["TRIGRAM", "actor_clause", "actor_exists", "index_text", "text_clause", "text_exists"]
 
@@ -89,11 +89,6 @@ def _create_pg_trgm(tx: Backend) -> bool:
     return bool(tx.execute("SELECT 1 FROM pg_extension WHERE extname = ?", (TRIGRAM_EXTENSION,)))
 
 
-def _like(value: str) -> str:
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _phrase(needle: str, columns: str) -> str:
     """An FTS5 query for `needle` as one phrase in `columns`: trigram phrases match substrings."""
     return "{" + columns + '} : "' + needle.lower().replace('"', '""') + '"'
@@ -105,7 +100,7 @@ def _indexed(db: Backend, needle: str) -> bool:
 
 def text_clause(db: Backend, needle: str) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose sentence or article title contains `needle`."""
-    pattern = _like(needle)
+    pattern = like_pattern(needle)
     if not _indexed(db, needle):
         sql = ("e.id IN (SELECT m.event_id FROM mentions m WHERE m.event_id IS NOT NULL AND LOWER(m.sentence) LIKE ? "
                "ESCAPE '\\' UNION SELECT m.event_id FROM mentions m JOIN articles a ON a.id = m.article_id "
@@ -126,7 +121,7 @@ def _indexed_by(db: Backend, column: str) -> str:
 def actor_clause(db: Backend, needle: str) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose source or target text contains `needle`, or whose
     source or target country or role is `needle` (upper-cased)."""
-    pattern, code = _like(needle), needle.upper()
+    pattern, code = like_pattern(needle), needle.upper()
     codes = " ".join(f"UNION SELECT event_id FROM mentions{_indexed_by(db, column)} WHERE {column} = ? "
                      "AND event_id IS NOT NULL"
                      for column in ("source_country", "target_country", "source_role", "target_role"))  # fmt: skip
@@ -143,7 +138,7 @@ def actor_clause(db: Backend, needle: str) -> tuple[str, list[str]]:
 def text_exists(needle: str) -> tuple[str, list[str]]:
     """`text_clause` as a check of one event `e` (no index, same predicate): cheap while walking a few
     events in page order, where `e.id IN (...)` would first collect every match."""
-    pattern = _like(needle)
+    pattern = like_pattern(needle)
     sql = ("EXISTS (SELECT 1 FROM mentions m LEFT JOIN articles a ON a.id = m.article_id WHERE m.event_id = e.id "
            "AND (LOWER(m.sentence) LIKE ? ESCAPE '\\' OR LOWER(a.title) LIKE ? ESCAPE '\\'))")  # fmt: skip
     return sql, [pattern, pattern]
@@ -151,7 +146,7 @@ def text_exists(needle: str) -> tuple[str, list[str]]:
 
 def actor_exists(needle: str) -> tuple[str, list[str]]:
     """`actor_clause` as a check of one event `e` (no index, same predicate)."""
-    pattern, code = _like(needle), needle.upper()
+    pattern, code = like_pattern(needle), needle.upper()
     sql = ("EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.id AND (LOWER(m.source_text) LIKE ? ESCAPE '\\' "
            "OR LOWER(m.target_text) LIKE ? ESCAPE '\\' OR m.source_country = ? OR m.target_country = ? "
            "OR m.source_role = ? OR m.target_role = ?))")  # fmt: skip
