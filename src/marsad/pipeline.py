@@ -26,7 +26,7 @@ from marsad.extract.eventive import (
 from marsad.extract.events import Candidate, detect
 from marsad.extract.merge import merge_sentence_events
 from marsad.extract.places import PlaceMention, find_places
-from marsad.extract.quantities import find_quantities
+from marsad.extract.quantities import Quantities, find_quantities
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, Place, When
@@ -171,6 +171,7 @@ _REFINE_REACH = 6
 # Event types whose counts are crowd sizes, and those whose counts are casualties.
 _SIZED = frozenset({"PROTEST", "MOBILIZE"})
 _VIOLENT = frozenset({"ASSAULT", "COERCE", "PROTEST"})
+_NO_COUNTS = Quantities(None, None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +304,8 @@ def _situate(
     seg: Segmented, setting: _Setting, sentence: Sentence, s_index: int, events: list[tuple[int, Event]]
 ) -> list[Event]:
     """Add place, date and counts to the events of one sentence."""
-    counts = find_quantities(seg, sentence.first_token, sentence.last_token)
+    counted = any(e.event_type in _SIZED or e.event_type in _VIOLENT for _, e in events)
+    counts = find_quantities(seg, sentence.first_token, sentence.last_token) if counted else _NO_COUNTS
     return [
         replace(
             event,
