@@ -13,7 +13,7 @@ from typing import Any
 
 from marsad.errors import UsageError
 from marsad.store.backend import Backend, like_pattern
-from marsad.store.search import actor_clause, actor_exists, text_clause, text_exists
+from marsad.store.search import FACETS, actor_clause, actor_exists, text_clause, text_exists
 
 EVENT_COLUMNS = ("id", "event_key", "event_type", "mode", "date", "time_precision", "country_iso3", "source_count",
                  "summary")  # fmt: skip
@@ -67,6 +67,7 @@ def where_clause(db: Backend, f: EventFilter) -> tuple[str, list[Any]]:
         if value:
             clauses.append(sql)
             params.append(value)
+    facets = tuple((name, str(value)) for (name, _), (_, value) in zip(FACETS, exact[:3], strict=True) if value)
     if f.until:
         clauses.append("e.date <= ?")
         params.append(f.until + "\uffff")
@@ -75,7 +76,7 @@ def where_clause(db: Backend, f: EventFilter) -> tuple[str, list[Any]]:
         params += [like_pattern(f.place), like_pattern(f.place)]
     for needle, clause in ((f.actor, actor_clause), (f.text, text_clause)):
         if needle:
-            sql, values = clause(db, needle)
+            sql, values = clause(db, needle, facets)
             clauses.append(sql)
             params += values
     if f.bbox:
@@ -149,7 +150,7 @@ def count_events_upto(db: Backend, f: EventFilter, *, stop: int) -> int:
     if not _text_filtered(f):
         return min(count_events(db, f), stop)
     where, params = where_clause(db, replace(f, actor=None, text=None))
-    checks, values = _text_checks(f)
+    checks, values = _text_checks(db, f)
     window = stop * COUNT_WINDOW
     found = int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT e.id FROM events e{where} LIMIT ?) e "
                         f"WHERE {checks} LIMIT ?) n", [*params, window, *values, stop])[0][0])  # fmt: skip
@@ -171,13 +172,13 @@ def _text_filtered(f: EventFilter) -> bool:
     return bool(f.actor or f.text)
 
 
-def _text_checks(f: EventFilter) -> tuple[str, list[Any]]:
+def _text_checks(db: Backend, f: EventFilter) -> tuple[str, list[Any]]:
     """The text filters of `f` as per-event checks (`EXISTS`), joined by AND."""
     checks: list[str] = []
     values: list[Any] = []
     for needle, check in ((f.actor, actor_exists), (f.text, text_exists)):
         if needle:
-            sql, given = check(needle)
+            sql, given = check(db, needle)
             checks.append(sql)
             values += given
     return " AND ".join(checks), values
@@ -209,10 +210,12 @@ def _window_page(
     checked against the text filters. A full page is the exact page: the window is a prefix of the order,
     so its first `offset + limit` matches are everyone's. So is a short one if the window held every event."""
     where, params = where_clause(db, replace(f, actor=None, text=None))
-    checks, values = _text_checks(f)
+    checks, values = _text_checks(db, f)
     columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     window = (offset + limit) * PAGE_WINDOW
-    sql = (f"SELECT {columns} FROM events e WHERE e.id IN (SELECT e.id FROM (SELECT e.id, e.date, e.source_count "
+    # only the sort's own columns: an index holds them (events_date, events_count), no event row is read
+    keys = "e.id, e.date" if sort.endswith("date") else "e.id, e.source_count"
+    sql = (f"SELECT {columns} FROM events e WHERE e.id IN (SELECT e.id FROM (SELECT {keys} "
            f"FROM events e{where} ORDER BY {SORTS[sort]} LIMIT ?) e WHERE {checks} ORDER BY {SORTS[sort]} "
            f"LIMIT ? OFFSET ?) ORDER BY {SORTS[sort]}")  # fmt: skip
     found = db.read(sql, [*params, window, *values, limit, offset])

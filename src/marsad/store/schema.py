@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from marsad.store.backend import Backend, StoreError
 from marsad.store.entities import backfill
-from marsad.store.search import index_text
+from marsad.store.search import index_events, index_text
 
 Step = str | Callable[[Backend], None]
 
@@ -137,6 +137,7 @@ MIGRATIONS: list[tuple[str, Sequence[Step]]] = [
     ("v2: indexes for sorting events by source count and filtering by type and country", V2),
     ("v3: places and actors tables, referenced by mentions and events", V3),
     ("v4: trigram text index for the q and actor filters (FTS5 on SQLite, pg_trgm on PostgreSQL)", [index_text]),
+    ("v5: event_text, one searchable row per event, replaces v4's per-mention index", [index_events]),
 ]
 CURRENT = len(MIGRATIONS)
 

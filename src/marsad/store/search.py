@@ -1,14 +1,23 @@
-"""The text index behind the `text` (API `q`) and `actor` filters: trigram search instead of a scan.
+"""The text index behind the `text` (API `q`) and `actor` filters: one row of searchable text per event.
 
-SQLite: `mention_search`, an FTS5 table with the `trigram` tokenizer, one row per mention (rowid =
-mention id) holding its sentence, its article's title and its source and target texts, kept in step
-by triggers, so every writer (ingest, recode, cascade deletes, rows written straight in SQL) fills it.
-PostgreSQL: GIN `gin_trgm_ops` indexes on the same lower-cased columns (`pg_trgm`); without the
-extension the migration still succeeds and the filters scan, as before v4.
+Schema v5 keeps `event_text`, a narrow table with one row per event: `text` (every mention's
+sentence and its article's title), `actors` (every mention's source and target text), both
+lower-cased, and `codes` (`|`-delimited source/target countries and roles). Triggers on mentions,
+articles and events keep it in step, so every writer (ingest, recode, cascade deletes, rows written
+straight in SQL) fills it. A filter is then one check of one short row per event, instead of a walk
+through the event's mention rows (wide: they carry the record JSON) and their articles.
 
-The index only proposes candidate mentions; each is checked again with the pre-v4 predicate
-(`LOWER(column) LIKE %needle%`), so results are exactly those of the scan. Needles shorter than
-`TRIGRAM` characters cannot use a trigram index and take the scan.
+- SQLite: `event_search`, an FTS5 trigram index over `event_text` (external content, rowid = event
+  id), proposes candidate events for rare needles.
+- PostgreSQL: GIN `gin_trgm_ops` indexes on `event_text` (`pg_trgm`); without the extension the
+  migration still succeeds and the filters scan `event_text`.
+
+Semantics: an event matches `text` when one of its mentions' sentence or article title contains the
+needle (`LOWER(column) LIKE %needle%`, the needle lower-cased by Python), and `actor` when one of its
+mentions' source or target text contains it, or a country or role code equals it upper-cased. These
+are the pre-v4 scan predicates; the index only proposes candidates, each checked again. The parts
+of a row are joined by U+001F (unit separator), so a needle cannot match across two of them; a
+needle containing U+001F or NUL matches nothing.
 """
 
 from __future__ import annotations
@@ -17,16 +26,180 @@ import logging
 
 from marsad.store.backend import Backend, like_pattern
 
-__all__ = ["TRIGRAM", "actor_clause", "actor_exists", "index_text", "text_clause", "text_exists"]
+__all__ = ["FACETS", "SEPARATOR", "TRIGRAM", "Facets", "actor_clause", "actor_exists", "caseless", "index_events", "index_text",
+           "text_clause", "text_exists"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 TRIGRAM = 3
 TRIGRAM_EXTENSION = "pg_trgm"
+SEPARATOR = "\x1f"
+_UNMATCHABLE = (SEPARATOR, "\x00")
+_CODE_COLUMNS = ("source_country", "target_country", "source_role", "target_role")
+
+# ---- v5: event_text ---------------------------------------------------------------------------------
+
+# SQLite: INTEGER PRIMARY KEY makes event_id the rowid, so a lookup by event is one b-tree search.
+EVENT_TEXT_TABLE = """CREATE TABLE event_text (
+    event_id {key} PRIMARY KEY,
+    text TEXT NOT NULL,
+    actors TEXT NOT NULL,
+    codes TEXT NOT NULL,
+    facets TEXT NOT NULL)"""
+# The event's exact-match fields, `|type=PROTEST|mode=...|country=IRQ|`: in the FTS5 index they let a rare
+# needle combined with a type, mode or country be intersected inside the index (see `_candidates`).
+FACETS = (("type", "event_type"), ("mode", "mode"), ("country", "country_iso3"))
+_COLUMNS = "event_id, text, actors, codes, facets"
+
+
+def _aggregate(dialect: str, value: str, separator: str) -> str:
+    return f"group_concat({value}, {separator})" if dialect == "sqlite" else f"string_agg({value}, {separator})"
+
+
+def _event_rows(dialect: str, events: str) -> str:
+    """SELECT (event_id, text, actors, codes, facets) for the events whose ids satisfy `m.event_id {events}`."""
+    sep = "char(31)" if dialect == "sqlite" else "chr(31)"
+    text = f"LOWER(m.sentence) || {sep} || LOWER(COALESCE(a.title, ''))"
+    actors = f"LOWER(COALESCE(m.source_text, '')) || {sep} || LOWER(COALESCE(m.target_text, ''))"
+    codes = " || '|' || ".join(f"COALESCE(m.{c}, '')" for c in _CODE_COLUMNS)
+    facets = " || ".join(f"'|{name}=' || COALESCE(e.{column}, '')" for name, column in FACETS)
+    grouped = ", ".join(f"e.{column}" for _, column in FACETS)
+    return (f"SELECT m.event_id, {_aggregate(dialect, text, sep)}, {_aggregate(dialect, actors, sep)}, "
+            f"'|' || {_aggregate(dialect, codes, chr(39) + '|' + chr(39))} || '|', {facets} || '|' "
+            "FROM mentions m JOIN events e ON e.id = m.event_id LEFT JOIN articles a ON a.id = m.article_id "
+            f"WHERE m.event_id {events} GROUP BY m.event_id, {grouped}")  # fmt: skip
+
+
+def _sqlite_refresh(events: str) -> str:
+    """Trigger statements that rewrite the event_text rows of the events `event_id {events}`."""
+    return (f"DELETE FROM event_text WHERE event_id {events};\n"
+            f"INSERT INTO event_text ({_COLUMNS}) {_event_rows('sqlite', events)};")  # fmt: skip
+
+
+_INDEXED = "text, actors, codes, facets"
+_NEW = "NEW.event_id, NEW.text, NEW.actors, NEW.codes, NEW.facets"
+_OLD = "OLD.event_id, OLD.text, OLD.actors, OLD.codes, OLD.facets"
+_FACET_CHANGED = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for _, column in FACETS)
+_MENTION_COLUMNS = "event_id, article_id, sentence, source_text, target_text, " + ", ".join(_CODE_COLUMNS)
+_OF_ARTICLE = "IN (SELECT event_id FROM mentions WHERE article_id = NEW.id AND event_id IS NOT NULL)"
+
+SQLITE_EVENT_TEXT = [
+    EVENT_TEXT_TABLE.format(key="INTEGER"),
+    "CREATE VIRTUAL TABLE event_search USING fts5(text, actors, codes, facets, content = 'event_text', "
+    "content_rowid = 'event_id', tokenize = 'trigram')",
+    f"""CREATE TRIGGER event_text_insert AFTER INSERT ON event_text BEGIN
+        INSERT INTO event_search (rowid, {_INDEXED}) VALUES ({_NEW});
+    END""",
+    f"""CREATE TRIGGER event_text_delete AFTER DELETE ON event_text BEGIN
+        INSERT INTO event_search (event_search, rowid, {_INDEXED}) VALUES ('delete', {_OLD});
+    END""",
+    f"""CREATE TRIGGER event_text_update AFTER UPDATE ON event_text BEGIN
+        INSERT INTO event_search (event_search, rowid, {_INDEXED}) VALUES ('delete', {_OLD});
+        INSERT INTO event_search (rowid, {_INDEXED}) VALUES ({_NEW});
+    END""",
+    f"""CREATE TRIGGER mentions_event_text_insert AFTER INSERT ON mentions WHEN NEW.event_id IS NOT NULL BEGIN
+        {_sqlite_refresh("= NEW.event_id")}
+    END""",
+    f"""CREATE TRIGGER mentions_event_text_delete AFTER DELETE ON mentions WHEN OLD.event_id IS NOT NULL BEGIN
+        {_sqlite_refresh("= OLD.event_id")}
+    END""",
+    f"""CREATE TRIGGER mentions_event_text_update AFTER UPDATE OF {_MENTION_COLUMNS} ON mentions BEGIN
+        {_sqlite_refresh("= OLD.event_id")}
+        {_sqlite_refresh("= NEW.event_id AND NEW.event_id IS NOT OLD.event_id")}
+    END""",
+    f"""CREATE TRIGGER articles_event_text_title AFTER UPDATE OF title ON articles BEGIN
+        {_sqlite_refresh(_OF_ARTICLE)}
+    END""",
+    """CREATE TRIGGER events_event_text_delete AFTER DELETE ON events BEGIN
+        DELETE FROM event_text WHERE event_id = OLD.id;
+    END""",
+    f"""CREATE TRIGGER events_event_text_facets AFTER UPDATE OF {", ".join(c for _, c in FACETS)} ON events
+        WHEN {_FACET_CHANGED} BEGIN
+        {_sqlite_refresh("= NEW.id")}
+    END""",
+]
+
+# PostgreSQL: one refresh function, called by row triggers. (No `?` or `%` in these bodies: the
+# backend rewrites `?` to pg8000's `%s`.)
+POSTGRES_EVENT_TEXT = [
+    EVENT_TEXT_TABLE.format(key="BIGINT"),
+    f"""CREATE FUNCTION marsad_refresh_event_text(ids BIGINT[]) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM event_text WHERE event_id = ANY (ids);
+        INSERT INTO event_text ({_COLUMNS}) {_event_rows('postgresql', '= ANY (ids)')};
+    END $$""",
+    """CREATE FUNCTION marsad_mentions_event_text() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            PERFORM marsad_refresh_event_text(ARRAY[NEW.event_id]);
+        ELSIF TG_OP = 'DELETE' THEN
+            PERFORM marsad_refresh_event_text(ARRAY[OLD.event_id]);
+        ELSE
+            PERFORM marsad_refresh_event_text(ARRAY[OLD.event_id, NEW.event_id]);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE TRIGGER mentions_event_text AFTER INSERT OR DELETE OR UPDATE OF {_MENTION_COLUMNS} ON mentions
+        FOR EACH ROW EXECUTE FUNCTION marsad_mentions_event_text()""",
+    """CREATE FUNCTION marsad_articles_event_text() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM marsad_refresh_event_text(ARRAY(SELECT event_id FROM mentions WHERE article_id = NEW.id
+                                                AND event_id IS NOT NULL));
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER articles_event_text AFTER UPDATE OF title ON articles
+        FOR EACH ROW EXECUTE FUNCTION marsad_articles_event_text()""",
+    """CREATE FUNCTION marsad_events_event_text() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM event_text WHERE event_id = OLD.id;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER events_event_text AFTER DELETE ON events
+        FOR EACH ROW EXECUTE FUNCTION marsad_events_event_text()""",
+    """CREATE FUNCTION marsad_events_event_text_facets() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM marsad_refresh_event_text(ARRAY[NEW.id]);
+        RETURN NULL;
+    END $$""",
+    f"""CREATE TRIGGER events_event_text_facets AFTER UPDATE OF {", ".join(c for _, c in FACETS)} ON events
+        FOR EACH ROW WHEN ({_FACET_CHANGED.replace("IS NOT", "IS DISTINCT FROM")})
+        EXECUTE FUNCTION marsad_events_event_text_facets()""",
+]
+POSTGRES_EVENT_TEXT_INDEX = [f"CREATE INDEX event_text_{c}_trgm ON event_text USING gin ({c} gin_trgm_ops)"
+                             for c in ("text", "actors", "codes")]  # fmt: skip
+
+# The v4 objects that v5 replaces.
+DROP_V4 = {
+    "sqlite": ["DROP TRIGGER IF EXISTS mention_search_insert", "DROP TRIGGER IF EXISTS mention_search_delete",
+               "DROP TRIGGER IF EXISTS mention_search_update", "DROP TRIGGER IF EXISTS mention_search_title",
+               "DROP TABLE IF EXISTS mention_search"],
+    "postgresql": [f"DROP INDEX IF EXISTS {name}" for name in ("mentions_sentence_trgm", "articles_title_trgm",
+                                                               "mentions_source_text_trgm", "mentions_target_text_trgm")],
+}  # fmt: skip
+DROP_ROLE_INDEXES = ["DROP INDEX IF EXISTS mentions_source_role", "DROP INDEX IF EXISTS mentions_target_role"]
+
+
+def index_events(tx: Backend) -> None:
+    """Migration v5: replace v4's per-mention index by `event_text` and fill it from the stored rows."""
+    tx.executescript([*DROP_V4[tx.dialect], *DROP_ROLE_INDEXES])
+    if tx.dialect == "sqlite":
+        tx.executescript(SQLITE_EVENT_TEXT)
+    else:
+        tx.executescript(POSTGRES_EVENT_TEXT)
+        if _create_pg_trgm(tx):
+            tx.executescript(POSTGRES_EVENT_TEXT_INDEX)
+        else:
+            log.warning("PostgreSQL extension %s is unavailable: the q and actor filters will scan event_text "
+                        "(install postgresql-contrib, or have a superuser run CREATE EXTENSION %s)",
+                        TRIGRAM_EXTENSION, TRIGRAM_EXTENSION)  # fmt: skip
+    tx.execute(f"INSERT INTO event_text ({_COLUMNS}) {_event_rows(tx.dialect, 'IS NOT NULL')}")
+
+
+# ---- v4 (superseded by v5; kept so that migrating an older store replays the same history) -------------
+
 _MENTION_TEXT = (
     "NEW.id, NEW.sentence, (SELECT title FROM articles WHERE id = NEW.article_id), NEW.source_text, NEW.target_text"
 )
-
-SQLITE_INDEX = [
+SQLITE_INDEX_V4 = [
     "CREATE VIRTUAL TABLE mention_search USING fts5(sentence, title, source_text, target_text, tokenize = 'trigram')",
     f"""CREATE TRIGGER mention_search_insert AFTER INSERT ON mentions BEGIN
         INSERT INTO mention_search (rowid, sentence, title, source_text, target_text) VALUES ({_MENTION_TEXT});
@@ -47,32 +220,25 @@ SQLITE_INDEX = [
         SELECT m.id, m.sentence, a.title, m.source_text, m.target_text
         FROM mentions m LEFT JOIN articles a ON a.id = m.article_id""",
 ]
-
-POSTGRES_INDEX = [
+POSTGRES_INDEX_V4 = [
     "CREATE INDEX mentions_sentence_trgm ON mentions USING gin (LOWER(sentence) gin_trgm_ops)",
     "CREATE INDEX articles_title_trgm ON articles USING gin (LOWER(title) gin_trgm_ops)",
     "CREATE INDEX mentions_source_text_trgm ON mentions USING gin (LOWER(source_text) gin_trgm_ops)",
     "CREATE INDEX mentions_target_text_trgm ON mentions USING gin (LOWER(target_text) gin_trgm_ops)",
 ]
-
-# The exact-code half of the actor filter, one indexed lookup per column.
-ROLE_INDEXES = [
+ROLE_INDEXES_V4 = [
     "CREATE INDEX mentions_source_role ON mentions (source_role)",
     "CREATE INDEX mentions_target_role ON mentions (target_role)",
 ]
 
 
 def index_text(tx: Backend) -> None:
-    """Migration v4: build the text index on either backend and fill it from the stored rows."""
-    tx.executescript(ROLE_INDEXES)
+    """Migration v4 (as it was): a trigram index per mention. v5 drops it for `event_text`."""
+    tx.executescript(ROLE_INDEXES_V4)
     if tx.dialect == "sqlite":
-        tx.executescript(SQLITE_INDEX)
+        tx.executescript(SQLITE_INDEX_V4)
     elif _create_pg_trgm(tx):
-        tx.executescript(POSTGRES_INDEX)
-    else:
-        log.warning("PostgreSQL extension %s is unavailable: the q and actor filters will scan mentions "
-                    "(install postgresql-contrib, or have a superuser run CREATE EXTENSION %s)",
-                    TRIGRAM_EXTENSION, TRIGRAM_EXTENSION)  # fmt: skip
+        tx.executescript(POSTGRES_INDEX_V4)
 
 
 def _create_pg_trgm(tx: Backend) -> bool:
@@ -89,65 +255,88 @@ def _create_pg_trgm(tx: Backend) -> bool:
     return bool(tx.execute("SELECT 1 FROM pg_extension WHERE extname = ?", (TRIGRAM_EXTENSION,)))
 
 
-def _phrase(needle: str, columns: str) -> str:
-    """An FTS5 query for `needle` as one phrase in `columns`: trigram phrases match substrings."""
-    return "{" + columns + '} : "' + needle.lower().replace('"', '""') + '"'
+# ---- the filters -------------------------------------------------------------------------------------
 
 
-def _indexed(db: Backend, needle: str) -> bool:
-    return db.dialect == "sqlite" and len(needle.lower()) >= TRIGRAM and "\x00" not in needle
+def _contains(db: Backend) -> str:
+    """The dialect's case-sensitive `position of ? in column` function (codes compare exactly)."""
+    return "instr" if db.dialect == "sqlite" else "strpos"
 
 
-def text_clause(db: Backend, needle: str) -> tuple[str, list[str]]:
+def text_match(db: Backend, needle: str) -> tuple[str, list[str]]:
+    """The `text` filter as a predicate over one `event_text` row `t`."""
+    if any(c in needle for c in _UNMATCHABLE):
+        return "1 = 0", []
+    return "t.text LIKE ? ESCAPE '\\'", [like_pattern(needle)]
+
+
+def actor_match(db: Backend, needle: str) -> tuple[str, list[str]]:
+    """The `actor` filter as a predicate over one `event_text` row `t`."""
+    if any(c in needle for c in _UNMATCHABLE):
+        return "1 = 0", []
+    sql, params = "t.actors LIKE ? ESCAPE '\\'", [like_pattern(needle)]
+    if "|" not in needle:  # a code never holds the delimiter
+        sql, params = f"({sql} OR {_contains(db)}(t.codes, ?) > 0)", [*params, f"|{needle.upper()}|"]
+    return sql, params
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 string: a trigram phrase matches a substring (case-folded, so a superset of LIKE's)."""
+    return '"' + text.lower().replace('"', '""') + '"'
+
+
+Facets = tuple[tuple[str, str], ...]
+
+
+def _candidates(db: Backend, needle: str, columns: tuple[str, ...], facets: Facets) -> tuple[str, list[str]] | None:
+    """`t.event_id IN (...)` from the FTS5 index, or None where it cannot help (short needles,
+    PostgreSQL, whose planner uses its GIN index for the LIKE itself). `facets` ((name, value) of the
+    filter's type, mode and country) narrow the candidates inside the index; the caller still filters
+    on the event columns themselves, so they need only be a superset."""
+    if db.dialect != "sqlite" or len(needle.lower()) < TRIGRAM:
+        return None
+    query = " OR ".join(f"{{{column}}} : {_phrase(f'|{needle}|' if column == 'codes' else needle)}"
+                        for column in columns)  # fmt: skip
+    narrowed = "".join(f" AND {{facets}} : {_phrase(f'|{name}={value}|')}" for name, value in facets)
+    return "t.event_id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)", [f"({query}){narrowed}"]
+
+
+def caseless(needle: str) -> bool:
+    """Whether no character of `needle` has a letter case. Then a trigram phrase match (case-folded) is
+    exactly a substring match: folding maps cased letters to cased letters only."""
+    return all(c.lower() == c == c.upper() == c.casefold() for c in needle)
+
+
+def _clause(db: Backend, needle: str, match: tuple[str, list[str]], candidates: tuple[str, list[str]] | None
+            ) -> tuple[str, list[str]]:  # fmt: skip
+    sql, params = match
+    if candidates and params:
+        if caseless(needle):  # the index alone is exact: no event_text row is read
+            return candidates[0].replace("t.event_id IN", "e.id IN", 1), candidates[1]
+        sql, params = f"{candidates[0]} AND {sql}", [*candidates[1], *params]
+    return f"e.id IN (SELECT t.event_id FROM event_text t WHERE {sql})", params
+
+
+def text_clause(db: Backend, needle: str, facets: Facets = ()) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose sentence or article title contains `needle`."""
-    pattern = like_pattern(needle)
-    if not _indexed(db, needle):
-        sql = ("e.id IN (SELECT m.event_id FROM mentions m WHERE m.event_id IS NOT NULL AND LOWER(m.sentence) LIKE ? "
-               "ESCAPE '\\' UNION SELECT m.event_id FROM mentions m JOIN articles a ON a.id = m.article_id "
-               "WHERE m.event_id IS NOT NULL AND LOWER(a.title) LIKE ? ESCAPE '\\')")  # fmt: skip
-        return sql, [pattern, pattern]
-    sql = ("e.id IN (SELECT m.event_id FROM mentions m LEFT JOIN articles a ON a.id = m.article_id "
-           "WHERE m.id IN (SELECT rowid FROM mention_search WHERE mention_search MATCH ?) AND m.event_id IS NOT NULL "
-           "AND (LOWER(m.sentence) LIKE ? ESCAPE '\\' OR LOWER(a.title) LIKE ? ESCAPE '\\'))")  # fmt: skip
-    return sql, [_phrase(needle, "sentence title"), pattern, pattern]
+    return _clause(db, needle, text_match(db, needle), _candidates(db, needle, ("text",), facets))
 
 
-def _indexed_by(db: Backend, column: str) -> str:
-    """SQLite's planner takes a column that is mostly NULL (country codes in many stores) for an
-    unselective one and scans 100,000 mentions; an exact code lookup always wants its index."""
-    return f" INDEXED BY mentions_{column}" if db.dialect == "sqlite" else ""
-
-
-def actor_clause(db: Backend, needle: str) -> tuple[str, list[str]]:
+def actor_clause(db: Backend, needle: str, facets: Facets = ()) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose source or target text contains `needle`, or whose
-    source or target country or role is `needle` (upper-cased)."""
-    pattern, code = like_pattern(needle), needle.upper()
-    codes = " ".join(f"UNION SELECT event_id FROM mentions{_indexed_by(db, column)} WHERE {column} = ? "
-                     "AND event_id IS NOT NULL"
-                     for column in ("source_country", "target_country", "source_role", "target_role"))  # fmt: skip
-    if _indexed(db, needle):
-        texts = ("SELECT m.event_id FROM mentions m WHERE m.id IN (SELECT rowid FROM mention_search WHERE "
-                 "mention_search MATCH ?) AND m.event_id IS NOT NULL AND (LOWER(m.source_text) LIKE ? ESCAPE '\\' "
-                 "OR LOWER(m.target_text) LIKE ? ESCAPE '\\')")  # fmt: skip
-        return f"e.id IN ({texts} {codes})", [_phrase(needle, "source_text target_text"), pattern, pattern, *[code] * 4]
-    texts = ("SELECT event_id FROM mentions WHERE event_id IS NOT NULL AND LOWER(source_text) LIKE ? ESCAPE '\\' "
-             "UNION SELECT event_id FROM mentions WHERE event_id IS NOT NULL AND LOWER(target_text) LIKE ? ESCAPE '\\'")  # fmt: skip
-    return f"e.id IN ({texts} {codes})", [pattern, pattern, *[code] * 4]
+    source or target country or role is `needle` upper-cased."""
+    columns = ("actors", "codes") if "|" not in needle else ("actors",)
+    return _clause(db, needle, actor_match(db, needle), _candidates(db, needle, columns, facets))
 
 
-def text_exists(needle: str) -> tuple[str, list[str]]:
+def text_exists(db: Backend, needle: str) -> tuple[str, list[str]]:
     """`text_clause` as a check of one event `e` (no index, same predicate): cheap while walking a few
     events in page order, where `e.id IN (...)` would first collect every match."""
-    pattern = like_pattern(needle)
-    sql = ("EXISTS (SELECT 1 FROM mentions m LEFT JOIN articles a ON a.id = m.article_id WHERE m.event_id = e.id "
-           "AND (LOWER(m.sentence) LIKE ? ESCAPE '\\' OR LOWER(a.title) LIKE ? ESCAPE '\\'))")  # fmt: skip
-    return sql, [pattern, pattern]
+    sql, params = text_match(db, needle)
+    return f"EXISTS (SELECT 1 FROM event_text t WHERE t.event_id = e.id AND {sql})", params
 
 
-def actor_exists(needle: str) -> tuple[str, list[str]]:
+def actor_exists(db: Backend, needle: str) -> tuple[str, list[str]]:
     """`actor_clause` as a check of one event `e` (no index, same predicate)."""
-    pattern, code = like_pattern(needle), needle.upper()
-    sql = ("EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.id AND (LOWER(m.source_text) LIKE ? ESCAPE '\\' "
-           "OR LOWER(m.target_text) LIKE ? ESCAPE '\\' OR m.source_country = ? OR m.target_country = ? "
-           "OR m.source_role = ? OR m.target_role = ?))")  # fmt: skip
-    return sql, [pattern, pattern, *[code] * 4]
+    sql, params = actor_match(db, needle)
+    return f"EXISTS (SELECT 1 FROM event_text t WHERE t.event_id = e.id AND {sql})", params

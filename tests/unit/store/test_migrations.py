@@ -1,5 +1,6 @@
-"""Migrations on stores that already hold data: v1 → v2 (indexes for the API's sorts and filters) and
-v2 → v3 (places and actors tables, backfilled from the mention records)."""
+"""Migrations on stores that already hold data: v1 → v2 (indexes for the API's sorts and filters),
+v2 → v3 (places and actors tables, backfilled from the mention records), v3 → v4 → v5 (the text index:
+per mention in v4, replaced by `event_text`, one row per event, in v5)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,6 +9,7 @@ import pytest
 
 from marsad.model import Article
 from marsad.store import EventFilter, Store, open_store, schema
+from tests.unit.store.test_search import event_text_rows, expected_event_text_rows
 from tests.unit.store.test_store import AMMAN, CAIRO, POLICE, STUDENTS, TEXT, UNKNOWN_VILLAGE
 from tests.unit.store.test_store import record as untyped_record
 
@@ -57,15 +59,15 @@ def test_v1_store_with_data_migrates_to_v2_and_keeps_everything(
 ) -> None:
     _v1_store_with_two_events(store_url, monkeypatch)
     with open_store(store_url) as store:
-        assert store.schema_version() == 4 == schema.CURRENT
-        assert [v for (v,) in store.db.read("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4]
+        assert store.schema_version() == schema.CURRENT
+        assert [v for (v,) in store.db.read("SELECT version FROM schema_version ORDER BY version")] == list(range(1, schema.CURRENT + 1))
         assert V2_INDEXES <= _indexes(store)
         assert store.counts() == {"articles": 3, "mentions": 3, "events": 2}
         total, events = store.event_page(EventFilter(event_type="PROTEST", country="EGY"), sort="-source_count")
         assert total == 2 and [e["source_count"] for e in events] == [2, 1]
         assert events[0]["evidence"] == {"sentence": TEXT, "trigger": "تظاهر", "article_id": "a1"}
     with open_store(store_url) as store:  # reopening applies nothing twice
-        assert store.db.read("SELECT COUNT(*) FROM schema_version") == [(4,)]
+        assert store.db.read("SELECT COUNT(*) FROM schema_version") == [(schema.CURRENT,)]
 
 
 def _add_articles(store: Store) -> None:
@@ -111,7 +113,7 @@ def test_v2_store_with_data_migrates_to_v3_with_places_and_actors_as_ingest_writ
                 assert old.schema_version() == 2
                 _copy_without_v3(ingested, old)
     with open_store(store_url) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == schema.CURRENT
         assert store.counts() == {"articles": 3, "mentions": 5, "events": 4}
         assert _references(store) == expected
         mentions, events, places, actors = expected
@@ -123,8 +125,7 @@ def test_v2_store_with_data_migrates_to_v3_with_places_and_actors_as_ingest_writ
         assert [(a["name_en"], a["event_count"]) for a in store.actors()] == [("students", 4), ("police", 1)]
 
 
-TRGM_INDEXES = {"mentions_sentence_trgm", "articles_title_trgm", "mentions_source_text_trgm",
-                "mentions_target_text_trgm"}  # fmt: skip
+TRGM_INDEXES = {"event_text_text_trgm", "event_text_actors_trgm", "event_text_codes_trgm"}
 
 
 def _trigram_indexes(store: Store) -> set[str]:
@@ -141,7 +142,7 @@ def _found(store: Store) -> dict[str, list[str]]:
     return {name: sorted(str(e["event_key"]) for e in store.iter_events(f)) for name, f in filters.items()}
 
 
-def test_v3_store_with_data_migrates_to_v4_and_the_text_index_holds_every_mention(
+def test_v3_store_with_data_migrates_through_v4_to_v5_and_event_text_holds_every_event(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
@@ -149,18 +150,20 @@ def test_v3_store_with_data_migrates_to_v4_and_the_text_index_holds_every_mentio
         patch.setattr(schema, "CURRENT", 3)
         with open_store(store_url) as old:
             _add_articles(old)
-    with open_store("sqlite://") as reference:  # the same articles written to a v4 store as they arrive
+    with open_store("sqlite://") as reference:  # the same articles written to a current store as they arrive
         _add_articles(reference)
         before = _found(reference)
     with open_store(store_url) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == schema.CURRENT
         assert _found(store) == before
         sizes = [len(before[k]) for k in ("text:طلاب", "text:في", "actor:الطلاب", "actor:cop", "text:غائب")]
         assert sizes == [4, 4, 4, 1, 0]
+        assert event_text_rows(store) == expected_event_text_rows(store)
+        assert len(event_text_rows(store)) == 4
         if store.dialect == "sqlite":
-            rows = store.db.read("SELECT rowid, sentence, source_text, target_text FROM mention_search ORDER BY rowid")
-            assert rows == store.db.read("SELECT id, sentence, source_text, target_text FROM mentions ORDER BY id")
-            assert len(rows) == 5
+            tables = {str(r[0]) for r in store.db.read("SELECT name FROM sqlite_master")}
+            assert "event_search" in tables and not {t for t in tables if t.startswith("mention_search")}
+            store.db.execute("INSERT INTO event_search (event_search) VALUES ('integrity-check')")  # raises if stale
         else:
             assert _trigram_indexes(store) == TRGM_INDEXES
 
@@ -176,7 +179,7 @@ def test_postgres_without_pg_trgm_still_migrates_and_filters_by_scanning(
     url = pg_server.create_database(pg_admin_url, f"marsad_test_{uuid.uuid4().hex[:12]}")
     monkeypatch.setattr(search, "TRIGRAM_EXTENSION", "marsad_no_such_extension")
     with open_store(url) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == schema.CURRENT
         assert _trigram_indexes(store) == set()
         _add_articles(store)
         found = _found(store)

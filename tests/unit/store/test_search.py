@@ -1,5 +1,6 @@
-"""The v4 text index: the `text` and `actor` filters give exactly what the pre-v4 scan gave, and the
-index follows every write (ingest, recode, deletes, rows written straight in SQL)."""
+"""The text index (v5: `event_text`, one row per event): the `text` and `actor` filters give exactly
+what the pre-v4 scan of mentions gave, and the index follows every write (ingest, recode, deletes,
+title changes, rows written straight in SQL)."""
 
 from typing import Any
 
@@ -21,7 +22,8 @@ POLICE = {"text": "الشرطة", "country": "EGY", "role": "COP", "name_en": "p
 NEEDLES = ["الطلاب", "الطلا", "طلاب", "عمال", "وزير الخارجية", "بغداد", "قوات الأمن", "خبر 1", "خبر 12", "تقرير",
            "EDU", "edu", "GOV", "IRQ", "egy", "cop", "Police", "POLICE DEPT", "الشرطة", "شر", "في", "ت", "ء",
            "%", "_", "5%_", "\\", '"', '"طلاب"', "' OR '1'='1", "طلاب OR بغداد", "NEAR(a b)", "{title}", "a\x00b",
-           "ÉCOLE", "école", "İstanbul", "ΣΟΦΙΑ"]  # fmt: skip
+           "ÉCOLE", "école", "İstanbul", "ΣΟΦΙΑ", "EDU|GOV", "|EDU|", "|", "بغداد\x1fخبر"]  # fmt: skip
+UNMATCHABLE = ("\x00", "\x1f")  # documented: a needle holding NUL or the unit separator matches nothing
 
 
 def _like(value: str) -> str:
@@ -30,9 +32,10 @@ def _like(value: str) -> str:
 
 def _scan(store: Store, filters: EventFilter) -> list[int]:
     clauses, params = ["1 = 1"], []
-    if filters.event_type:
-        clauses.append("e.event_type = ?")
-        params.append(filters.event_type)
+    for column, value in (("event_type", filters.event_type), ("mode", filters.mode), ("country_iso3", filters.country)):
+        if value:
+            clauses.append(f"e.{column} = ?")
+            params.append(value)
     if filters.actor:
         clauses.append(SCAN_ACTOR)
         params += [_like(filters.actor)] * 2 + [filters.actor.upper()] * 4
@@ -57,13 +60,30 @@ def _seed(store: Store) -> None:
                           [coded], lexicon_version="v1")  # fmt: skip
 
 
-def _index_rows(store: Store) -> list[tuple[Any, ...]]:
-    return store.db.read("SELECT rowid, sentence, title, source_text, target_text FROM mention_search ORDER BY rowid")
+Pieces = tuple[int, list[str], list[str], list[str], str]
 
 
-def _expected_index_rows(store: Store) -> list[tuple[Any, ...]]:
-    return store.db.read("SELECT m.id, m.sentence, a.title, m.source_text, m.target_text FROM mentions m "
-                         "LEFT JOIN articles a ON a.id = m.article_id ORDER BY m.id")  # fmt: skip
+def event_text_rows(store: Store) -> list[Pieces]:
+    """event_text as (event id, sorted text parts, sorted actor parts, sorted non-empty codes, facets)."""
+    rows = store.db.read("SELECT event_id, text, actors, codes, facets FROM event_text ORDER BY event_id")
+    return [(int(eid), sorted(p.lower() for p in text.split("\x1f")), sorted(p.lower() for p in actors.split("\x1f")),
+             sorted(c for c in codes.split("|") if c), facets) for eid, text, actors, codes, facets in rows]  # fmt: skip
+
+
+def expected_event_text_rows(store: Store) -> list[Pieces]:
+    """The same, recomputed in Python from the mention and article rows."""
+    rows = store.db.read("SELECT m.event_id, e.event_type, e.mode, e.country_iso3, m.sentence, a.title, m.source_text, "
+                         "m.target_text, m.source_country, m.target_country, m.source_role, m.target_role "
+                         "FROM mentions m JOIN events e ON e.id = m.event_id LEFT JOIN articles a "
+                         "ON a.id = m.article_id")  # fmt: skip
+    events: dict[int, tuple[list[str], list[str], list[str], str]] = {}
+    for eid, event_type, mode, country, sentence, title, source, target, *codes in rows:
+        facets = f"|type={event_type}|mode={mode or ''}|country={country or ''}|"
+        text, actors, found, _ = events.setdefault(int(eid), ([], [], [], facets))
+        text += [sentence.lower(), (title or "").lower()]
+        actors += [(source or "").lower(), (target or "").lower()]
+        found += [c for c in codes if c]
+    return [(eid, sorted(t), sorted(a), sorted(c), f) for eid, (t, a, c, f) in sorted(events.items())]
 
 
 @pytest.mark.parametrize("field", ["text", "actor"])
@@ -74,10 +94,14 @@ def test_index_finds_exactly_what_the_scan_found(store_url: str, field: str) -> 
         for needle in NEEDLES:
             if "\x00" in needle and store.dialect == "postgresql":
                 continue  # PostgreSQL text cannot hold NUL (the scan fails alike); the API refuses it first
-            for event_type in (None, "PROTEST"):
-                filters = EventFilter(event_type=event_type, **{field: needle})
+            for narrowed in ({}, {"event_type": "PROTEST"}, {"event_type": "PROTEST", "country": "IRQ"},
+                             {"mode": "demo"}, {"event_type": "COERCE", "country": "EGY", "mode": "arrest"}):  # fmt: skip
+                filters = EventFilter(**narrowed, **{field: needle})
                 got = _indexed(store, filters)
-                assert got == _scan(store, filters), (field, needle, event_type)
+                if any(c in needle for c in UNMATCHABLE):
+                    assert got == [], (field, needle)
+                    continue
+                assert got == _scan(store, filters), (field, needle, narrowed)
                 found_any += bool(got)
         assert found_any >= 10
 
@@ -97,25 +121,46 @@ def test_sqlite_plan_reads_the_trigram_index_for_long_needles_only(tmp_path: Any
                 where, params = where_clause(store.db, EventFilter(**{field: needle}))
                 plan = " ".join(str(r[-1]) for r in store.db.read(f"EXPLAIN QUERY PLAN SELECT e.id FROM events e{where}",
                                                                   params))  # fmt: skip
-                assert ("VIRTUAL TABLE INDEX" in plan and "mention_search" in plan) == uses_index, (field, needle, plan)
+                assert ("VIRTUAL TABLE INDEX" in plan and "event_search" in plan) == uses_index, (field, needle, plan)
+                assert "SCAN m" not in plan and "mentions" not in plan, plan  # never the mention rows
 
 
-def test_sqlite_index_follows_ingest_recode_title_change_and_deletes(tmp_path: Any) -> None:
-    with open_store(str(tmp_path / "m.db")) as store:
+def _sqlite_integrity(store: Store) -> None:
+    if store.dialect == "sqlite":
+        store.db.execute("INSERT INTO event_search (event_search) VALUES ('integrity-check')")  # raises if stale
+
+
+def test_index_follows_ingest_recode_title_change_merges_and_deletes(store_url: str) -> None:
+    with open_store(store_url) as store:
         _seed(store)
+        assert event_text_rows(store) == expected_event_text_rows(store)
         store.add_article(Article(id="r1", text=TEXT, title="قديم", source="alghad", date="2024-03-01"),
                           [record("r1"), {**record("r1", trigger=(6, 10)), "source": POLICE}], lexicon_version="v1")  # fmt: skip
-        assert _index_rows(store) == _expected_index_rows(store)
+        assert event_text_rows(store) == expected_event_text_rows(store)
         store.replace_mentions("r1", [{**record("r1"), "source": POLICE}], lexicon_version="v2")
         store.db.transaction(lambda tx: tx.execute("UPDATE articles SET title = 'جديد' WHERE id = 'r1'"))
-        assert _index_rows(store) == _expected_index_rows(store)
+        assert event_text_rows(store) == expected_event_text_rows(store)
         renamed = EventFilter(text="جديد")
         assert len(_indexed(store, renamed)) == 1 and _indexed(store, renamed) == _scan(store, renamed)
         assert _indexed(store, EventFilter(text="قديم")) == [] == _scan(store, EventFilter(text="قديم"))
+        # rows written straight in SQL: a mention moved to another event, a code changed, an event deleted
+        first, second = (int(r[0]) for r in store.db.read("SELECT id FROM events ORDER BY id LIMIT 2"))
+        store.db.transaction(lambda tx: tx.execute("UPDATE mentions SET event_id = ?, source_role = 'XYZ' "
+                                                   "WHERE event_id = ?", (first, second)))  # fmt: skip
+        assert event_text_rows(store) == expected_event_text_rows(store)
+        assert first in _indexed(store, EventFilter(actor="xyz")) and second not in [r[0] for r in event_text_rows(store)]
+        # an event's type, mode or country changed: its facets in the index follow
+        store.db.transaction(lambda tx: tx.execute("UPDATE events SET event_type = 'ASSAULT', country_iso3 = 'YEM' "
+                                                   "WHERE id = ?", (first,)))  # fmt: skip
+        assert event_text_rows(store) == expected_event_text_rows(store)
+        moved = EventFilter(actor="xyz", event_type="ASSAULT", country="YEM")
+        assert _indexed(store, moved) == [first] == _scan(store, moved)
+        assert _indexed(store, EventFilter(actor="xyz", event_type="PROTEST")) == []
+        store.db.transaction(lambda tx: tx.execute("DELETE FROM events WHERE id = ?", (first,)))
         store.db.transaction(lambda tx: tx.execute("DELETE FROM articles WHERE id IN ('r1', 'x1', 'syn-000003')"))
-        assert _index_rows(store) == _expected_index_rows(store)
-        assert store.db.read("SELECT COUNT(*) FROM mention_search") == store.db.read("SELECT COUNT(*) FROM mentions")
-        store.db.execute("INSERT INTO mention_search (mention_search) VALUES ('integrity-check')")  # raises if stale
+        assert event_text_rows(store) == expected_event_text_rows(store)
+        assert first not in [r[0] for r in event_text_rows(store)]
+        _sqlite_integrity(store)
 
 
 def test_event_filter_for_cairo_students_uses_index_on_a_real_ingest(store_url: str) -> None:
@@ -171,3 +216,12 @@ def test_store_page_with_a_count_cap_caps_only_text_filters(store_url: str) -> N
         assert store.event_page(EventFilter(text="الطلاب"), count_cap=41)[0] == 41
         assert store.event_page(EventFilter(), count_cap=20)[0] == 121
         assert store.event_page(EventFilter(text="الطلاب"), page=6, page_size=10, count_cap=41) == (41, [])
+
+
+def test_caseless_needles_are_those_without_any_letter_case() -> None:
+    from marsad.store.search import caseless
+
+    for needle in ("الطلاب", "وزير الخارجية", "١٢٣ 45", "قوات-الأمن (بغداد)", "ی گ"):
+        assert caseless(needle), needle
+    for needle in ("EDU", "edu", "الطلاب EDU", "é", "İ", "ß", "ǅ", "Ⓐ", "ﬁ"):
+        assert not caseless(needle), needle

@@ -36,7 +36,7 @@ def article(aid, text=TEXT, source="alwatan"):
 
 def test_empty_database_migrates_to_current_version(store_url):
     with open_store(store_url) as store:
-        assert store.schema_version() == CURRENT == 4
+        assert store.schema_version() == CURRENT == 5
         assert store.counts() == {"articles": 0, "mentions": 0, "events": 0}
     with open_store(store_url) as store:  # reopening applies nothing twice
         rows = store.db.read("SELECT version, name FROM schema_version ORDER BY version")
@@ -50,7 +50,7 @@ def test_v0_sqlite_file_with_unrelated_tables_is_migrated(tmp_path):
     conn.commit()
     conn.close()
     with open_store(f"sqlite:///{path}") as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == CURRENT
         assert store.db.read("PRAGMA journal_mode") == [("wal",)]
         assert store.db.read("PRAGMA foreign_keys") == [(1,)]
 

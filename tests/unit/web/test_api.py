@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from marsad.errors import UsageError
 from marsad.store import StoreError, open_store
 from marsad.store.query import bucket_dates
+from marsad.store.schema import CURRENT
 from marsad.store.store import Store
 from marsad.web import Settings, create_app
 from marsad.web import app as web_app
@@ -251,7 +252,7 @@ def test_missing_article_is_404_json(client):
 
 
 def test_health_reports_schema_and_counts(client):
-    assert client.get("/api/health").json() == {"status": "ok", "schema_version": 4, "events": 4, "articles": 6}
+    assert client.get("/api/health").json() == {"status": "ok", "schema_version": CURRENT, "events": 4, "articles": 6}
 
 
 # --- injection: every filter, nothing leaks, nothing changes -------------------------------------
