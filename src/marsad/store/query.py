@@ -18,10 +18,14 @@ from marsad.store.search import FACETS, actor_clause, actor_exists, text_clause,
 EVENT_COLUMNS = ("id", "event_key", "event_type", "mode", "date", "time_precision", "country_iso3", "source_count",
                  "summary")  # fmt: skip
 PAGE = 500
-# A text-filtered count first walks this many events per wanted match, a page this many per row up to
-# its last: broad needles fill them; rare ones (or none) fall back to the trigram index.
+# Text-filtered pages and counts first walk the events that pass the other filters, in order, checking each
+# against the text filters (store/search.py); rare needles, which leave a walk short, take the index.
+# A page walks PAGE_WINDOWS[i] × (offset + limit) events, a larger window only if the smaller one found
+# enough to expect it to fill; a count walks COUNT_WINDOW × stop events once a probe of COUNT_PROBE
+# events found enough matches to expect that window to reach `stop`.
+PAGE_WINDOWS = (8, 40)
 COUNT_WINDOW = 5
-PAGE_WINDOW = 40
+COUNT_PROBE = 500
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -152,10 +156,19 @@ def count_events_upto(db: Backend, f: EventFilter, *, stop: int) -> int:
     where, params = where_clause(db, replace(f, actor=None, text=None))
     checks, values = _text_checks(db, f)
     window = stop * COUNT_WINDOW
-    found = int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT e.id FROM events e{where} LIMIT ?) e "
-                        f"WHERE {checks} LIMIT ?) n", [*params, window, *values, stop])[0][0])  # fmt: skip
-    if found >= stop or _fits(db, where, params, window):
+
+    def walk(events: int, upto: int) -> int:
+        return int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT e.id FROM events e{where} LIMIT ?) e "
+                           f"WHERE {checks} LIMIT ?) n", [*params, events, *values, upto])[0][0])  # fmt: skip
+
+    probe = min(COUNT_PROBE, window)
+    found = walk(probe, stop)
+    if found >= stop or _fits(db, where, params, probe):
         return found
+    if found * window >= stop * probe:  # the window can be expected to reach `stop`
+        found = walk(window, stop)
+        if found >= stop or _fits(db, where, params, window):
+            return found
     where, params = where_clause(db, f)
     return int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM events e{where} LIMIT ?) n", [*params, stop])[0][0])
 
@@ -191,9 +204,15 @@ def event_page(db: Backend, f: EventFilter, *, sort: str, offset: int, limit: in
     if offset < 0 or limit < 0:
         raise UsageError("offset and limit must be 0 or more")
     if _text_filtered(f) and limit > 0:
-        rows, complete = _window_page(db, f, sort=sort, offset=offset, limit=limit)
-        if complete:
-            return rows
+        for i, multiple in enumerate(PAGE_WINDOWS):
+            window = (offset + limit) * multiple
+            rows, complete = _window_page(db, f, sort=sort, offset=offset, limit=limit, window=window)
+            if complete:
+                return rows
+            matched = offset + len(rows) if rows else 0  # matches in the window (a short page: all of them)
+            later = PAGE_WINDOWS[i + 1] * (offset + limit) if i + 1 < len(PAGE_WINDOWS) else 0
+            if matched * later < (offset + limit) * window:  # the next window cannot be expected to fill
+                break
     where, params = where_clause(db, f)
     columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     # The page's ids first (an index walk when the filters and the order are indexed), then their rows:
@@ -204,7 +223,7 @@ def event_page(db: Backend, f: EventFilter, *, sort: str, offset: int, limit: in
 
 
 def _window_page(
-    db: Backend, f: EventFilter, *, sort: str, offset: int, limit: int
+    db: Backend, f: EventFilter, *, sort: str, offset: int, limit: int, window: int
 ) -> tuple[list[dict[str, Any]], bool]:
     """(rows, exact): the page among the first events (in `sort` order) that pass the other filters, each
     checked against the text filters. A full page is the exact page: the window is a prefix of the order,
@@ -212,7 +231,6 @@ def _window_page(
     where, params = where_clause(db, replace(f, actor=None, text=None))
     checks, values = _text_checks(db, f)
     columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
-    window = (offset + limit) * PAGE_WINDOW
     # only the sort's own columns: an index holds them (events_date, events_count), no event row is read
     keys = "e.id, e.date" if sort.endswith("date") else "e.id, e.source_count"
     sql = (f"SELECT {columns} FROM events e WHERE e.id IN (SELECT e.id FROM (SELECT {keys} "

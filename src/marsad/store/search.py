@@ -26,8 +26,8 @@ import logging
 
 from marsad.store.backend import Backend, like_pattern
 
-__all__ = ["FACETS", "SEPARATOR", "TRIGRAM", "Facets", "actor_clause", "actor_exists", "caseless", "index_events", "index_text",
-           "text_clause", "text_exists"]  # fmt: skip
+__all__ = ["FACETS", "SEPARATOR", "TRIGRAM", "Facets", "actor_clause", "actor_exists", "caseless", "facet_token",
+           "index_events", "index_text", "text_clause", "text_exists"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 TRIGRAM = 3
@@ -45,10 +45,37 @@ EVENT_TEXT_TABLE = """CREATE TABLE event_text (
     actors TEXT NOT NULL,
     codes TEXT NOT NULL,
     facets TEXT NOT NULL)"""
-# The event's exact-match fields, `|type=PROTEST|mode=...|country=IRQ|`: in the FTS5 index they let a rare
-# needle combined with a type, mode or country be intersected inside the index (see `_candidates`).
+# SQLite: the event's type, mode and country as one trigram token each (three private-use characters
+# from a hash of the value, `facet_token`), so that the FTS5 index can intersect a needle with them
+# (see `_candidates`): a single-token doclist is cheap where a phrase such as "|type=protest|" (a dozen
+# trigrams shared by every event) cost more than it saved. A hash collision only adds candidates: the
+# query still filters on the event columns. PostgreSQL leaves `facets` empty: its planner intersects
+# the GIN and b-tree indexes itself.
 FACETS = (("type", "event_type"), ("mode", "mode"), ("country", "country_iso3"))
 _COLUMNS = "event_id, text, actors, codes, facets"
+_HASHED = 12  # the characters of a value its token depends on
+_MODULUS = 2_147_483_647
+
+
+def facet_token(index: int, value: str) -> str:
+    """The token of facet number `index` (in FACETS) with `value`; `_facet_token_sql` computes the same."""
+    h = 0
+    for i in range(_HASHED):
+        h = (h * 31 + (ord(value[i]) if i < len(value) else 0)) % _MODULUS
+    return chr(0xE000 + index) + chr(0xE100 + h % 2048) + chr(0xE900 + (h // 2048) % 2048)
+
+
+def _facet_token_sql(index: int, column: str) -> str:
+    value, h = f"COALESCE({column}, '')", "0"
+    for i in range(1, _HASHED + 1):
+        h = f"(({h}) * 31 + COALESCE(unicode(substr({value}, {i}, 1)), 0)) % {_MODULUS}"
+    return f"char({0xE000 + index}) || char({0xE100} + ({h}) % 2048) || char({0xE900} + (({h}) / 2048) % 2048)"
+
+
+def _facets_sql(dialect: str) -> str:
+    if dialect != "sqlite":
+        return "''"
+    return "' ' || " + " || ' ' || ".join(_facet_token_sql(i, f"e.{c}") for i, (_, c) in enumerate(FACETS)) + " || ' '"
 
 
 def _aggregate(dialect: str, value: str, separator: str) -> str:
@@ -61,10 +88,9 @@ def _event_rows(dialect: str, events: str) -> str:
     text = f"LOWER(m.sentence) || {sep} || LOWER(COALESCE(a.title, ''))"
     actors = f"LOWER(COALESCE(m.source_text, '')) || {sep} || LOWER(COALESCE(m.target_text, ''))"
     codes = " || '|' || ".join(f"COALESCE(m.{c}, '')" for c in _CODE_COLUMNS)
-    facets = " || ".join(f"'|{name}=' || COALESCE(e.{column}, '')" for name, column in FACETS)
     grouped = ", ".join(f"e.{column}" for _, column in FACETS)
     return (f"SELECT m.event_id, {_aggregate(dialect, text, sep)}, {_aggregate(dialect, actors, sep)}, "
-            f"'|' || {_aggregate(dialect, codes, chr(39) + '|' + chr(39))} || '|', {facets} || '|' "
+            f"'|' || {_aggregate(dialect, codes, chr(39) + '|' + chr(39))} || '|', {_facets_sql(dialect)} "
             "FROM mentions m JOIN events e ON e.id = m.event_id LEFT JOIN articles a ON a.id = m.article_id "
             f"WHERE m.event_id {events} GROUP BY m.event_id, {grouped}")  # fmt: skip
 
@@ -84,8 +110,10 @@ _OF_ARTICLE = "IN (SELECT event_id FROM mentions WHERE article_id = NEW.id AND e
 
 SQLITE_EVENT_TEXT = [
     EVENT_TEXT_TABLE.format(key="INTEGER"),
-    "CREATE VIRTUAL TABLE event_search USING fts5(text, actors, codes, facets, content = 'event_text', "
-    "content_rowid = 'event_id', tokenize = 'trigram')",
+    (
+        "CREATE VIRTUAL TABLE event_search USING fts5(text, actors, codes, facets, content = 'event_text', "
+        "content_rowid = 'event_id', tokenize = 'trigram')"
+    ),
     f"""CREATE TRIGGER event_text_insert AFTER INSERT ON event_text BEGIN
         INSERT INTO event_search (rowid, {_INDEXED}) VALUES ({_NEW});
     END""",
@@ -125,7 +153,7 @@ POSTGRES_EVENT_TEXT = [
     f"""CREATE FUNCTION marsad_refresh_event_text(ids BIGINT[]) RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
         DELETE FROM event_text WHERE event_id = ANY (ids);
-        INSERT INTO event_text ({_COLUMNS}) {_event_rows('postgresql', '= ANY (ids)')};
+        INSERT INTO event_text ({_COLUMNS}) {_event_rows("postgresql", "= ANY (ids)")};
     END $$""",
     """CREATE FUNCTION marsad_mentions_event_text() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -155,14 +183,6 @@ POSTGRES_EVENT_TEXT = [
     END $$""",
     """CREATE TRIGGER events_event_text AFTER DELETE ON events
         FOR EACH ROW EXECUTE FUNCTION marsad_events_event_text()""",
-    """CREATE FUNCTION marsad_events_event_text_facets() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        PERFORM marsad_refresh_event_text(ARRAY[NEW.id]);
-        RETURN NULL;
-    END $$""",
-    f"""CREATE TRIGGER events_event_text_facets AFTER UPDATE OF {", ".join(c for _, c in FACETS)} ON events
-        FOR EACH ROW WHEN ({_FACET_CHANGED.replace("IS NOT", "IS DISTINCT FROM")})
-        EXECUTE FUNCTION marsad_events_event_text_facets()""",
 ]
 POSTGRES_EVENT_TEXT_INDEX = [f"CREATE INDEX event_text_{c}_trgm ON event_text USING gin ({c} gin_trgm_ops)"
                              for c in ("text", "actors", "codes")]  # fmt: skip
@@ -178,9 +198,15 @@ DROP_V4 = {
 DROP_ROLE_INDEXES = ["DROP INDEX IF EXISTS mentions_source_role", "DROP INDEX IF EXISTS mentions_target_role"]
 
 
+# The filter and sort columns of events by id: the index proposes event ids, and reading their date,
+# count, type, mode and country from here instead of from the wide event rows (which carry the summary
+# JSON) makes "these 5,000 events, newest first" 4 ms instead of 15.
+EVENT_KEYS_INDEX = "CREATE INDEX events_keys ON events (id, event_type, mode, country_iso3, date, source_count)"
+
+
 def index_events(tx: Backend) -> None:
     """Migration v5: replace v4's per-mention index by `event_text` and fill it from the stored rows."""
-    tx.executescript([*DROP_V4[tx.dialect], *DROP_ROLE_INDEXES])
+    tx.executescript([*DROP_V4[tx.dialect], *DROP_ROLE_INDEXES, EVENT_KEYS_INDEX])
     if tx.dialect == "sqlite":
         tx.executescript(SQLITE_EVENT_TEXT)
     else:
@@ -263,18 +289,27 @@ def _contains(db: Backend) -> str:
     return "instr" if db.dialect == "sqlite" else "strpos"
 
 
+def _substring(db: Backend, column: str, needle: str) -> tuple[str, list[str]]:
+    """`column` (lower-cased text) contains `needle` lower-cased. SQLite: `instr`, the same as LIKE here
+    (the column's ASCII is lower-case, LIKE folds nothing else) and cheaper; PostgreSQL: LIKE, which
+    its trigram index serves."""
+    if db.dialect == "sqlite":
+        return f"instr({column}, ?) > 0", [needle.lower()]
+    return f"{column} LIKE ? ESCAPE '\\'", [like_pattern(needle)]
+
+
 def text_match(db: Backend, needle: str) -> tuple[str, list[str]]:
     """The `text` filter as a predicate over one `event_text` row `t`."""
     if any(c in needle for c in _UNMATCHABLE):
         return "1 = 0", []
-    return "t.text LIKE ? ESCAPE '\\'", [like_pattern(needle)]
+    return _substring(db, "t.text", needle)
 
 
 def actor_match(db: Backend, needle: str) -> tuple[str, list[str]]:
     """The `actor` filter as a predicate over one `event_text` row `t`."""
     if any(c in needle for c in _UNMATCHABLE):
         return "1 = 0", []
-    sql, params = "t.actors LIKE ? ESCAPE '\\'", [like_pattern(needle)]
+    sql, params = _substring(db, "t.actors", needle)
     if "|" not in needle:  # a code never holds the delimiter
         sql, params = f"({sql} OR {_contains(db)}(t.codes, ?) > 0)", [*params, f"|{needle.upper()}|"]
     return sql, params
@@ -297,7 +332,8 @@ def _candidates(db: Backend, needle: str, columns: tuple[str, ...], facets: Face
         return None
     query = " OR ".join(f"{{{column}}} : {_phrase(f'|{needle}|' if column == 'codes' else needle)}"
                         for column in columns)  # fmt: skip
-    narrowed = "".join(f" AND {{facets}} : {_phrase(f'|{name}={value}|')}" for name, value in facets)
+    tokens = {name: i for i, (name, _) in enumerate(FACETS)}
+    narrowed = "".join(f" AND {{facets}} : {_phrase(facet_token(tokens[name], value))}" for name, value in facets)
     return "t.event_id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)", [f"({query}){narrowed}"]
 
 

@@ -60,7 +60,9 @@ def test_v1_store_with_data_migrates_to_v2_and_keeps_everything(
     _v1_store_with_two_events(store_url, monkeypatch)
     with open_store(store_url) as store:
         assert store.schema_version() == schema.CURRENT
-        assert [v for (v,) in store.db.read("SELECT version FROM schema_version ORDER BY version")] == list(range(1, schema.CURRENT + 1))
+        assert [v for (v,) in store.db.read("SELECT version FROM schema_version ORDER BY version")] == list(
+            range(1, schema.CURRENT + 1)
+        )
         assert V2_INDEXES <= _indexes(store)
         assert store.counts() == {"articles": 3, "mentions": 3, "events": 2}
         total, events = store.event_page(EventFilter(event_type="PROTEST", country="EGY"), sort="-source_count")

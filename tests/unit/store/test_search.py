@@ -9,6 +9,7 @@ import pytest
 from marsad.model import Article
 from marsad.store import EventFilter, Store, open_store, query
 from marsad.store.query import where_clause
+from marsad.store.search import caseless, facet_token
 from tests.unit.store.test_store import CAIRO, STUDENTS, TEXT, record
 from tests.unit.web.synthetic import fill
 
@@ -32,7 +33,11 @@ def _like(value: str) -> str:
 
 def _scan(store: Store, filters: EventFilter) -> list[int]:
     clauses, params = ["1 = 1"], []
-    for column, value in (("event_type", filters.event_type), ("mode", filters.mode), ("country_iso3", filters.country)):
+    for column, value in (
+        ("event_type", filters.event_type),
+        ("mode", filters.mode),
+        ("country_iso3", filters.country),
+    ):
         if value:
             clauses.append(f"e.{column} = ?")
             params.append(value)
@@ -78,7 +83,8 @@ def expected_event_text_rows(store: Store) -> list[Pieces]:
                          "ON a.id = m.article_id")  # fmt: skip
     events: dict[int, tuple[list[str], list[str], list[str], str]] = {}
     for eid, event_type, mode, country, sentence, title, source, target, *codes in rows:
-        facets = f"|type={event_type}|mode={mode or ''}|country={country or ''}|"
+        tokens = [facet_token(i, value or "") for i, value in enumerate((event_type, mode, country))]
+        facets = f" {' '.join(tokens)} " if store.dialect == "sqlite" else ""
         text, actors, found, _ = events.setdefault(int(eid), ([], [], [], facets))
         text += [sentence.lower(), (title or "").lower()]
         actors += [(source or "").lower(), (target or "").lower()]
@@ -148,7 +154,9 @@ def test_index_follows_ingest_recode_title_change_merges_and_deletes(store_url: 
         store.db.transaction(lambda tx: tx.execute("UPDATE mentions SET event_id = ?, source_role = 'XYZ' "
                                                    "WHERE event_id = ?", (first, second)))  # fmt: skip
         assert event_text_rows(store) == expected_event_text_rows(store)
-        assert first in _indexed(store, EventFilter(actor="xyz")) and second not in [r[0] for r in event_text_rows(store)]
+        assert first in _indexed(store, EventFilter(actor="xyz")) and second not in [
+            r[0] for r in event_text_rows(store)
+        ]
         # an event's type, mode or country changed: its facets in the index follow
         store.db.transaction(lambda tx: tx.execute("UPDATE events SET event_type = 'ASSAULT', country_iso3 = 'YEM' "
                                                    "WHERE id = ?", (first,)))  # fmt: skip
@@ -179,10 +187,10 @@ def _exact_page(store: Store, filters: EventFilter, sort: str, offset: int, limi
     return [int(r[0]) for r in rows]
 
 
-@pytest.mark.parametrize("window", [1, 3, 40])
+@pytest.mark.parametrize("windows", [(1,), (1, 3), (3, 40), (8, 40)])
 def test_text_filtered_pages_are_the_exact_pages_whatever_the_window(store_url: str, monkeypatch: Any,
-                                                                     window: int) -> None:  # fmt: skip
-    monkeypatch.setattr(query, "PAGE_WINDOW", window)
+                                                                     windows: tuple[int, ...]) -> None:  # fmt: skip
+    monkeypatch.setattr(query, "PAGE_WINDOWS", windows)
     with open_store(store_url) as store:
         _seed(store)
         for filters in (EventFilter(text="الطلاب"), EventFilter(actor="EDU"), EventFilter(text="خبر 1"),
@@ -194,9 +202,10 @@ def test_text_filtered_pages_are_the_exact_pages_whatever_the_window(store_url: 
                     assert got == _exact_page(store, filters, sort, offset, limit), (filters, sort, offset, limit)
 
 
-@pytest.mark.parametrize("window", [1, 5])
-def test_text_filtered_counts_stop_at_the_cap(store_url: str, monkeypatch: Any, window: int) -> None:
+@pytest.mark.parametrize(("window", "probe"), [(1, 500), (5, 500), (5, 3), (2, 40)])
+def test_text_filtered_counts_stop_at_the_cap(store_url: str, monkeypatch: Any, window: int, probe: int) -> None:
     monkeypatch.setattr(query, "COUNT_WINDOW", window)
+    monkeypatch.setattr(query, "COUNT_PROBE", probe)
     with open_store(store_url) as store:
         _seed(store)
         for filters in (EventFilter(text="الطلاب"), EventFilter(actor="EDU"), EventFilter(text="خبر 1"),
@@ -219,9 +228,21 @@ def test_store_page_with_a_count_cap_caps_only_text_filters(store_url: str) -> N
 
 
 def test_caseless_needles_are_those_without_any_letter_case() -> None:
-    from marsad.store.search import caseless
-
     for needle in ("الطلاب", "وزير الخارجية", "١٢٣ 45", "قوات-الأمن (بغداد)", "ی گ"):
         assert caseless(needle), needle
     for needle in ("EDU", "edu", "الطلاب EDU", "é", "İ", "ß", "ǅ", "Ⓐ", "ﬁ"):
         assert not caseless(needle), needle
+
+
+def test_facet_tokens_computed_in_sql_equal_the_python_ones(tmp_path: Any) -> None:
+    from marsad.store.search import _facet_token_sql
+
+    values = ["PROTEST", "COERCE", "demo", "arrest", "IRQ", "", "a", "طلاب", "ΣΟΦΙΑ", "x" * 40, "🙂 emoji", "PROTESTS"]
+    with open_store(str(tmp_path / "m.db")) as store:
+        for index in range(3):
+            for value in values:
+                got = store.db.read(f"SELECT {_facet_token_sql(index, 'v')} FROM (SELECT ? AS v)", (value,))[0][0]
+                assert got == facet_token(index, value), (index, value)
+    tokens = {facet_token(i, v) for i in range(3) for v in values}
+    assert len(tokens) == 3 * len(values)  # distinct here: a collision would only widen the candidates
+    assert all(len(t) == 3 and all(0xE000 <= ord(c) <= 0xF8FF for c in t) for t in tokens)
