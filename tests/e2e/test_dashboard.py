@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 
 from marsad import cli
+from marsad.web.config import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -49,11 +50,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(db: str) -> Iterator[str]:
+def serve(db: str, settings: Settings | None = None) -> Iterator[str]:
     """The app on a free localhost port, in a background thread, for the length of the block."""
     from marsad.web.app import create_app
 
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=free_port(), log_level="warning")
+    config = uvicorn.Config(create_app(db, settings=settings), host="127.0.0.1", port=free_port(), log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -248,3 +249,24 @@ def test_first_render_with_10000_events_is_under_a_second(sample_db: str, tmp_pa
         assert len(browser.find_elements(By.CSS_SELECTOR, "#events tbody tr")) == 25
         browser.save_screenshot(str(ARTIFACTS / "dashboard-10000.png"))
     assert timing["first_render"] < FIRST_RENDER_BUDGET_MS, timing
+
+
+def test_next_goes_past_the_count_cap_of_a_text_filter(sample_db: str, tmp_path: Path, browser: WebDriver) -> None:
+    db = str(tmp_path / "capped.db")
+    shutil.copy(sample_db, db)
+    clone_events(db, 2_000)
+    with serve(db, Settings(count_cap=30)) as url:
+        needle = "%D9%81%D9%8A"  # في: in nearly every sentence
+        first = get_json(url + f"/api/events?q={needle}&page_size=25")
+        assert first["total_exact"] is False and first["total"] == 30  # so 2 pages by the capped total
+        browser.get(url + f"/?q={needle}&page=2")
+        wait_ready(browser)
+        assert browser.find_element(By.ID, "page-info").text.startswith("Page 2 / 2+")
+        assert browser.find_element(By.ID, "total").text.startswith("30+ ")
+        browser.find_element(By.ID, "next").click()  # page 3: beyond what the capped total promises
+        WebDriverWait(browser, 10).until(lambda d: "page=3" in d.current_url)
+        wait_ready(browser)
+        WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "page-info").text.startswith("Page 3 / "))
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#events tbody tr")) == 25
+        assert browser.find_element(By.ID, "next").is_enabled()
+        assert severe_console_messages(browser) == []

@@ -171,10 +171,13 @@ function renderTable(page, s) {
     el("td", { class: "num" }, String(e.source_count ?? ""))));
   if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 8, class: "empty" }, "No events · لا أحداث")));
   $("#events tbody").replaceChildren(...rows);
+  // past the count cap (total_exact false) the number of pages is unknown: "/ 40+", and Next stays on
+  // while pages come back full
+  const capped = page.total_exact === false;
   const pages = Math.max(1, Math.ceil(page.total / page.page_size));
-  $("#page-info").textContent = `Page ${page.page} / ${pages} · صفحة`;
+  $("#page-info").textContent = `Page ${page.page} / ${pages}${capped ? "+" : ""} · صفحة`;
   $("#prev").disabled = page.page <= 1;
-  $("#next").disabled = page.page >= pages;
+  $("#next").disabled = capped ? page.events.length < page.page_size : page.page >= pages;
   for (const b of document.querySelectorAll("th button[data-sort]")) {
     const key = b.dataset.sort;
     b.dataset.active = s.sort.replace("-", "") === key ? (s.sort.startsWith("-") ? "desc" : "asc") : "";
