@@ -8,10 +8,13 @@ deduplication, which is what makes `marsad ingest` slow and is not what this mea
 requests from a fixed pool of client threads, each with its own keep-alive connection
 (http.client). The filter mix (type, country, since/until, page, page_size, sort) is drawn from a
 seeded generator, so every run asks the same questions. The free-text filters (`q`, `actor`) are
-measured in a second phase of their own. Writes bench/results/load.json.
+measured in a second phase of their own. Writes bench/results/load.json (SQLite) or
+bench/results/load-postgresql.json (`--postgres`: the same store in PostgreSQL, $MARSAD_TEST_PG or a
+throwaway server started like the tests do).
 
-    python bench/load.py             # 100,000 events, 5,000 requests (+ 200 with q/actor)
+    python bench/load.py             # 100,000 events, 5,000 requests (+ 1,000 with q/actor)
     python bench/load.py --quick     # 1,000 events, 300 requests (+ 30): the smoke test runs this
+    python bench/load.py --postgres  # the same on PostgreSQL
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -37,13 +42,16 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from marsad.store import open_store
+from tests.unit.store import pg_server
 from tests.unit.web.synthetic import fill_events
 
 RESULTS = ROOT / "bench" / "results" / "load.json"
+RESULTS_PG = ROOT / "bench" / "results" / "load-postgresql.json"
 TYPES = ("PROTEST", "COERCE", "ASSAULT", "CONSULT", "FIGHT")
 COUNTRIES = ("IRQ", "EGY", "JOR", "SYR", "TUN", "LBN", "MAR", "SDN", "YEM", "IRN")
 SORTS = ("-date", "date", "-source_count", "source_count")
-TEXTS = ("الطلاب", "عمال", "وزير الخارجية", "بغداد", "قوات الأمن")
+# broad needles (a quarter of the events each), a city (5 %), a rare title (a dozen events)
+TEXTS = ("الطلاب", "عمال", "وزير الخارجية", "بغداد", "قوات الأمن", "خبر 4242")
 ACTORS = ("EDU", "GOV", "IRQ", "الطلاب", "LAB")
 SERVER = """
 import sys
@@ -83,12 +91,11 @@ def text_query(rng: random.Random) -> str:
     return f"/api/events?{urlencode(params)}"
 
 
-def build_store(path: Path, events: int) -> float:
+def build_store(url: str, events: int) -> float:
     started = time.monotonic()
-    with open_store(str(path)) as store:
+    with open_store(url) as store:
         fill_events(store, events)
-    with sqlite3.connect(path) as conn:
-        conn.execute("ANALYZE")
+        store.db.execute("ANALYZE")
     return time.monotonic() - started
 
 
@@ -98,8 +105,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], stderr=subprocess.PIPE)
+def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -178,16 +185,44 @@ def machine() -> str:
             f"SQLite {sqlite3.sqlite_version}, load average {load:.1f} at the start")  # fmt: skip
 
 
-def run(events: int, requests: int, text_requests: int, concurrency: int, seed: int) -> dict[str, Any]:
+@contextmanager
+def store_url(postgres: bool) -> Iterator[tuple[str, str]]:
+    """(url, description) of an empty store: a SQLite file in a temporary directory, or a new PostgreSQL
+    database ($MARSAD_TEST_PG's server, else a throwaway one with fsync on)."""
+    if not postgres:
+        with tempfile.TemporaryDirectory(prefix="marsad-load-") as tmp:
+            yield str(Path(tmp) / "load.db"), "SQLite (WAL), file in a temporary directory"
+        return
+    admin, server = os.environ.get("MARSAD_TEST_PG"), None
+    if not admin:
+        reason = pg_server.why_not()
+        if reason:
+            raise SystemExit(f"no PostgreSQL for --postgres: {reason}")
+        server = pg_server.start(fsync=True)
+        admin = server.url
+    try:
+        url = pg_server.create_database(admin, f"marsad_load_{os.getpid()}")
+        yield url, f"PostgreSQL {pg_version(url)} (pg8000), local server, fsync on"
+    finally:
+        if server:
+            server.stop()
+
+
+def pg_version(url: str) -> str:
+    with open_store(url) as store:
+        return str(store.db.read("SHOW server_version")[0][0])
+
+
+def run(events: int, requests: int, text_requests: int, concurrency: int, seed: int,
+        postgres: bool = False) -> dict[str, Any]:  # fmt: skip
     rng = random.Random(seed)
     structured = [structured_query(rng) for _ in range(requests)]
     text = [text_query(rng) for _ in range(text_requests)]
     result: dict[str, Any] = {"machine": machine()}
-    with tempfile.TemporaryDirectory(prefix="marsad-load-") as tmp:
-        db = Path(tmp) / "load.db"
-        build = build_store(db, events)
+    with store_url(postgres) as (url, store):
+        build = build_store(url, events)
         port = free_port()
-        server = start_server(db, port)
+        server = start_server(url, port)
         try:
             fire(port, structured[: max(20, requests // 50)], concurrency)  # warm-up: caches, thread pool
             result["structured"] = fire(port, structured, concurrency)
@@ -196,7 +231,7 @@ def run(events: int, requests: int, text_requests: int, concurrency: int, seed: 
             server.terminate()
             server.wait(timeout=30)
     result["setup"] = {
-        "events": events, "store": "SQLite (WAL), file in a temporary directory", "build_seconds": round(build, 1),
+        "events": events, "store": store, "build_seconds": round(build, 1),
         "server": "marsad.web.create_app under uvicorn, 1 worker, 127.0.0.1, asyncio + h11",
         "client": f"{concurrency} threads, one keep-alive http.client connection each, same machine",
         "mix": "GET /api/events; type 60%, country 40%, since/until 40%, sort 50%, page 2-20 30%, page_size 20%; "
@@ -210,17 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: 1,000 events, 300 requests (+30 text)")
     parser.add_argument("--events", type=int, help="events in the store (default 100,000; quick 1,000)")
     parser.add_argument("--requests", type=int, help="structured requests (default 5,000; quick 300)")
-    parser.add_argument("--text-requests", type=int, help="q/actor requests (default 200; quick 30)")
+    parser.add_argument("--text-requests", type=int, help="q/actor requests (default 1,000; quick 30)")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, help=f"JSON results (default {RESULTS.relative_to(ROOT)}; quick: none)")
     args = parser.parse_args(argv)
     events = args.events or (1_000 if args.quick else 100_000)
     requests = args.requests or (300 if args.quick else 5_000)
-    text_requests = args.text_requests if args.text_requests is not None else (30 if args.quick else 200)
-    result = run(events, requests, text_requests, args.concurrency, args.seed)
+    text_requests = args.text_requests if args.text_requests is not None else (30 if args.quick else 1_000)
+    result = run(events, requests, text_requests, args.concurrency, args.seed, args.postgres)
     print(json.dumps(result, ensure_ascii=False, indent=1))
-    out = args.out or (None if args.quick else RESULTS)
+    out = args.out or (None if args.quick else RESULTS_PG if args.postgres else RESULTS)
     if out:
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     failed = result["structured"]["errors"] + (result["text_filters"] or {}).get("errors", 0)

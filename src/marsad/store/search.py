@@ -106,6 +106,7 @@ _NEW = "NEW.event_id, NEW.text, NEW.actors, NEW.codes, NEW.facets"
 _OLD = "OLD.event_id, OLD.text, OLD.actors, OLD.codes, OLD.facets"
 _FACET_CHANGED = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for _, column in FACETS)
 _MENTION_COLUMNS = "event_id, article_id, sentence, source_text, target_text, " + ", ".join(_CODE_COLUMNS)
+_MENTION_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _MENTION_COLUMNS.split(", "))
 _OF_ARTICLE = "IN (SELECT event_id FROM mentions WHERE article_id = NEW.id AND event_id IS NOT NULL)"
 
 SQLITE_EVENT_TEXT = [
@@ -130,7 +131,8 @@ SQLITE_EVENT_TEXT = [
     f"""CREATE TRIGGER mentions_event_text_delete AFTER DELETE ON mentions WHEN OLD.event_id IS NOT NULL BEGIN
         {_sqlite_refresh("= OLD.event_id")}
     END""",
-    f"""CREATE TRIGGER mentions_event_text_update AFTER UPDATE OF {_MENTION_COLUMNS} ON mentions BEGIN
+    f"""CREATE TRIGGER mentions_event_text_update AFTER UPDATE OF {_MENTION_COLUMNS} ON mentions
+        WHEN {_MENTION_CHANGED} BEGIN
         {_sqlite_refresh("= OLD.event_id")}
         {_sqlite_refresh("= NEW.event_id AND NEW.event_id IS NOT OLD.event_id")}
     END""",
@@ -166,8 +168,14 @@ POSTGRES_EVENT_TEXT = [
         END IF;
         RETURN NULL;
     END $$""",
-    f"""CREATE TRIGGER mentions_event_text AFTER INSERT OR DELETE OR UPDATE OF {_MENTION_COLUMNS} ON mentions
-        FOR EACH ROW EXECUTE FUNCTION marsad_mentions_event_text()""",
+    # one function, three triggers: each fires only when it has something to do
+    """CREATE TRIGGER mentions_event_text_insert AFTER INSERT ON mentions
+        FOR EACH ROW WHEN (NEW.event_id IS NOT NULL) EXECUTE FUNCTION marsad_mentions_event_text()""",
+    """CREATE TRIGGER mentions_event_text_delete AFTER DELETE ON mentions
+        FOR EACH ROW WHEN (OLD.event_id IS NOT NULL) EXECUTE FUNCTION marsad_mentions_event_text()""",
+    f"""CREATE TRIGGER mentions_event_text_update AFTER UPDATE OF {_MENTION_COLUMNS} ON mentions
+        FOR EACH ROW WHEN ({_MENTION_CHANGED.replace("IS NOT", "IS DISTINCT FROM")})
+        EXECUTE FUNCTION marsad_mentions_event_text()""",
     """CREATE FUNCTION marsad_articles_event_text() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM marsad_refresh_event_text(ARRAY(SELECT event_id FROM mentions WHERE article_id = NEW.id
