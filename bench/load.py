@@ -95,7 +95,9 @@ def build_store(url: str, events: int) -> float:
     started = time.monotonic()
     with open_store(url) as store:
         fill_events(store, events)
-        store.db.execute("ANALYZE")
+        # after a bulk load, what autovacuum would soon do (PostgreSQL: the visibility map lets counts use
+        # index-only scans; measured 24.6 -> 16.1 ms a text request at 30,000 events)
+        store.db.execute("ANALYZE" if store.dialect == "sqlite" else "VACUUM ANALYZE")
     return time.monotonic() - started
 
 
@@ -201,8 +203,9 @@ def store_url(postgres: bool) -> Iterator[tuple[str, str]]:
         server = pg_server.start(fsync=True)
         admin = server.url
     try:
-        url = pg_server.create_database(admin, f"marsad_load_{os.getpid()}")
-        yield url, f"PostgreSQL {pg_version(url)} (pg8000), local server, fsync on"
+        # a UTF-8 LC_CTYPE, as on a usual install: under C, pg_trgm extracts no trigram from Arabic
+        url = pg_server.create_database(admin, f"marsad_load_{os.getpid()}", ctype="C.UTF-8")
+        yield url, f"PostgreSQL {pg_version(url)} (pg8000), local server, fsync on, LC_CTYPE C.UTF-8"
     finally:
         if server:
             server.stop()

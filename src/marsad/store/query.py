@@ -65,13 +65,20 @@ def where_clause(db: Backend, f: EventFilter) -> tuple[str, list[Any]]:
     _check_date("until", f.until)
     clauses: list[str] = []
     params: list[Any] = []
-    exact = (("e.event_type = ?", f.event_type and f.event_type.upper()), ("e.mode = ?", f.mode and f.mode.lower()),
-             ("e.country_iso3 = ?", f.country and f.country.upper()), ("e.date >= ?", f.since))  # fmt: skip
+    event_type, mode, country = (
+        f.event_type and f.event_type.upper(),
+        f.mode and f.mode.lower(),
+        f.country and f.country.upper(),
+    )
+    exact = (("e.event_type = ?", event_type), ("e.mode = ?", mode), ("e.country_iso3 = ?", country),
+             ("e.date >= ?", f.since))  # fmt: skip
     for sql, value in exact:
         if value:
             clauses.append(sql)
             params.append(value)
-    facets = tuple((name, str(value)) for (name, _), (_, value) in zip(FACETS, exact[:3], strict=True) if value)
+    # the same exact filters, named as the text index's facets (store/search.py) narrow its candidates
+    named = {"type": event_type, "mode": mode, "country": country}
+    facets = tuple((name, value) for name, _ in FACETS if (value := named[name]))
     if f.until:
         clauses.append("e.date <= ?")
         params.append(f.until + "\uffff")

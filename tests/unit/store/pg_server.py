@@ -75,8 +75,9 @@ def start(*, fsync: bool = False) -> PgServer:
     return PgServer(f"postgresql://postgres@127.0.0.1:{port}/postgres", base, run_as, bindir)
 
 
-def create_database(admin_url: str, name: str) -> str:
-    """Create database `name` (a plain identifier we choose) and return its URL."""
+def create_database(admin_url: str, name: str, *, ctype: str | None = None) -> str:
+    """Create database `name` (a plain identifier we choose) and return its URL. `ctype` (such as
+    "C.UTF-8") sets its LC_CTYPE: pg_trgm extracts no trigram from Arabic under the server's C."""
     import pg8000.dbapi
 
     from marsad.store.backend import parse_pg_url
@@ -86,6 +87,6 @@ def create_database(admin_url: str, name: str) -> str:
     conn.autocommit = True
     cursor = conn.cursor()
     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    cursor.execute(f'CREATE DATABASE "{name}"')
+    cursor.execute(f'CREATE DATABASE "{name}"' + (f" TEMPLATE template0 LC_CTYPE '{ctype}'" if ctype else ""))
     conn.close()
     return admin_url.rsplit("/", 1)[0] + f"/{name}"

@@ -246,3 +246,38 @@ def test_facet_tokens_computed_in_sql_equal_the_python_ones(tmp_path: Any) -> No
     tokens = {facet_token(i, v) for i in range(3) for v in values}
     assert len(tokens) == 3 * len(values)  # distinct here: a collision would only widen the candidates
     assert all(len(t) == 3 and all(0xE000 <= ord(c) <= 0xF8FF for c in t) for t in tokens)
+
+
+def test_postgres_trigram_index_serves_arabic_needles_under_a_utf8_ctype(
+    pg_admin_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import uuid
+
+    from tests.unit.store import pg_server
+
+    def plan_of(store: Store, needle: str) -> str:
+        # a 120-event table is too small for the planner to care: leave it only bitmap scans, which the
+        # trigram index can serve if it applies to the needle (else it falls back to a sequential scan)
+        store.db.execute("SET enable_seqscan = off")
+        store.db.execute("SET enable_indexscan = off")
+        where, params = where_clause(store.db, EventFilter(text=needle))
+        return " ".join(str(r[0]) for r in store.db.read(f"EXPLAIN SELECT e.id FROM events e{where}", params))
+
+    with open_store(pg_server.create_database(pg_admin_url, f"marsad_test_{uuid.uuid4().hex[:12]}")) as store:
+        # the test server's LC_CTYPE is C: Arabic has no trigrams there, and the migration says so
+        _seed(store)
+        assert "event_text_text_trgm" not in plan_of(store, "بغداد")
+        assert "event_text_text_trgm" in plan_of(store, "police")
+        assert _indexed(store, EventFilter(text="بغداد")) == _scan(store, EventFilter(text="بغداد")) != []
+    assert "pg_trgm extracts no trigrams from Arabic" in caplog.text
+    caplog.clear()
+    try:
+        url = pg_server.create_database(pg_admin_url, f"marsad_test_{uuid.uuid4().hex[:12]}", ctype="C.UTF-8")
+    except Exception as exc:  # noqa: BLE001 - pg8000 raises its DatabaseError when the locale is missing
+        pytest.skip(f"no C.UTF-8 locale for PostgreSQL here: {exc}")
+    with open_store(url) as store:
+        assert "pg_trgm extracts no trigrams" not in caplog.text
+        assert store.db.read("SELECT show_trgm('بغداد')")[0][0]
+        _seed(store)
+        assert "event_text_text_trgm" in plan_of(store, "بغداد")
+        assert _indexed(store, EventFilter(text="بغداد")) == _scan(store, EventFilter(text="بغداد")) != []
