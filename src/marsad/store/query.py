@@ -23,6 +23,9 @@ PAGE = 500
 # A page walks PAGE_WINDOWS[i] × (offset + limit) events, a larger window only if the smaller one found
 # enough to expect it to fill; a count walks COUNT_WINDOW × stop events once a probe of COUNT_PROBE
 # events found enough matches to expect that window to reach `stop`.
+# PostgreSQL does not walk: its planner answers both from the trigram (GIN) index directly, as fast as
+# or faster than the walks (measured at 30,000 events: a broad needle's capped count 2 ms against 7,
+# a page 1-2 ms against 1-4); SQLite's FTS5 needs the walks for broad needles (docs/reliability.md).
 PAGE_WINDOWS = (8, 40)
 COUNT_WINDOW = 5
 COUNT_PROBE = 500
@@ -160,6 +163,8 @@ def count_events_upto(db: Backend, f: EventFilter, *, stop: int) -> int:
     """
     if not _text_filtered(f):
         return min(count_events(db, f), stop)
+    if not _walks(db):
+        return _capped_count(db, f, stop)
     where, params = where_clause(db, replace(f, actor=None, text=None))
     checks, values = _text_checks(db, f)
     window = stop * COUNT_WINDOW
@@ -176,8 +181,17 @@ def count_events_upto(db: Backend, f: EventFilter, *, stop: int) -> int:
         found = walk(window, stop)
         if found >= stop or _fits(db, where, params, window):
             return found
+    return _capped_count(db, f, stop)
+
+
+def _capped_count(db: Backend, f: EventFilter, stop: int) -> int:
     where, params = where_clause(db, f)
     return int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM events e{where} LIMIT ?) n", [*params, stop])[0][0])
+
+
+def _walks(db: Backend) -> bool:
+    """Whether text filters walk windows of events before the index (SQLite; see PAGE_WINDOWS)."""
+    return db.dialect == "sqlite"
 
 
 def _fits(db: Backend, where: str, params: list[Any], window: int) -> bool:
@@ -210,7 +224,7 @@ def event_page(db: Backend, f: EventFilter, *, sort: str, offset: int, limit: in
         raise UsageError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
     if offset < 0 or limit < 0:
         raise UsageError("offset and limit must be 0 or more")
-    if _text_filtered(f) and limit > 0:
+    if _text_filtered(f) and limit > 0 and _walks(db):
         for i, multiple in enumerate(PAGE_WINDOWS):
             window = (offset + limit) * multiple
             rows, complete = _window_page(db, f, sort=sort, offset=offset, limit=limit, window=window)
