@@ -32,14 +32,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## bench: speed, scale, Spark, store ingest, API load, places, dates, dedup and dev-gold accuracy (~20 min;
-## the corpus benchmarks need ../shared/corpus/saudinewsnet). Results in bench/results/*.json.
+## bench: speed, scale, Spark, store ingest, API load (SQLite, then PostgreSQL), places, dates, dedup and
+## dev-gold accuracy (~30 min; the corpus benchmarks need ../shared/corpus/saudinewsnet). Results in
+## bench/results/*.json.
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py --limit 0
 	$(BIN)/python bench/scale.py --sizes 10000 31030 100000
 	$(BIN)/python bench/spark.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py --postgres
 	$(BIN)/python bench/places.py
 	$(BIN)/python bench/dates.py
 	$(BIN)/python bench/dedup.py
