@@ -27,7 +27,7 @@ import logging
 
 from marsad.store.backend import Backend, like_pattern
 
-__all__ = ["FACETS", "SEPARATOR", "TRIGRAM", "Facets", "actor_clause", "actor_exists", "caseless", "facet_token",
+__all__ = ["FACETS", "SEPARATOR", "TRIGRAM", "Facets", "actor_clause", "actor_exists", "caseless", "facet_token", "facet_word",
            "index_events", "index_text", "text_clause", "text_exists"]  # fmt: skip
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ EVENT_TEXT_TABLE = """CREATE TABLE event_text (
 # from a hash of the value, `facet_token`), so that the FTS5 index can intersect a needle with them
 # (see `_candidates`): a single-token doclist is cheap where a phrase such as "|type=protest|" (a dozen
 # trigrams shared by every event) cost more than it saved. A hash collision only adds candidates: the
-# query still filters on the event columns. PostgreSQL leaves `facets` empty: its planner intersects
-# the GIN and b-tree indexes itself.
+# query still filters on the event columns. PostgreSQL writes them as words (see `facet_word`).
 FACETS = (("type", "event_type"), ("mode", "mode"), ("country", "country_iso3"))
 _COLUMNS = "event_id, text, actors, codes, facets"
 _HASHED = 12  # the characters of a value its token depends on
@@ -73,9 +72,21 @@ def _facet_token_sql(index: int, column: str) -> str:
     return f"char({0xE000 + index}) || char({0xE100} + ({h}) % 2048) || char({0xE900} + (({h}) / 2048) % 2048)"
 
 
+# PostgreSQL: the facets as words, ` tyPROTEST modemo coIRQ `, under a pg_trgm GIN index: `t.facets LIKE
+# '% tyPROTEST %'` and the needle's LIKE become one bitmap AND of two index scans (pg_trgm takes only
+# letters and digits, so the private-use tokens of SQLite would give it nothing).
+_FACET_PREFIXES = ("ty", "mo", "co")
+
+
+def facet_word(index: int, value: str) -> str:
+    """The PostgreSQL facet word of facet number `index` with `value`, spaces around it."""
+    return f" {_FACET_PREFIXES[index]}{value} "
+
+
 def _facets_sql(dialect: str) -> str:
     if dialect != "sqlite":
-        return "''"
+        words = " || ".join(f"'{_FACET_PREFIXES[i]}' || COALESCE(e.{c}, '') || ' '" for i, (_, c) in enumerate(FACETS))
+        return f"' ' || {words}"
     return "' ' || " + " || ' ' || ".join(_facet_token_sql(i, f"e.{c}") for i, (_, c) in enumerate(FACETS)) + " || ' '"
 
 
@@ -193,9 +204,17 @@ POSTGRES_EVENT_TEXT = [
     END $$""",
     """CREATE TRIGGER events_event_text AFTER DELETE ON events
         FOR EACH ROW EXECUTE FUNCTION marsad_events_event_text()""",
+    """CREATE FUNCTION marsad_events_event_text_facets() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM marsad_refresh_event_text(ARRAY[NEW.id]);
+        RETURN NULL;
+    END $$""",
+    f"""CREATE TRIGGER events_event_text_facets AFTER UPDATE OF {", ".join(c for _, c in FACETS)} ON events
+        FOR EACH ROW WHEN ({_FACET_CHANGED.replace("IS NOT", "IS DISTINCT FROM")})
+        EXECUTE FUNCTION marsad_events_event_text_facets()""",
 ]
 POSTGRES_EVENT_TEXT_INDEX = [f"CREATE INDEX event_text_{c}_trgm ON event_text USING gin ({c} gin_trgm_ops)"
-                             for c in ("text", "actors", "codes")]  # fmt: skip
+                             for c in ("text", "actors", "codes", "facets")]  # fmt: skip
 
 # PostgreSQL only: the date sorts (`date DESC NULLS LAST, id DESC` and `date ASC NULLS LAST, id ASC`),
 # alone or after an exact type or country, as index walks. A b-tree on (date) read backwards gives DESC
@@ -377,26 +396,39 @@ def caseless(needle: str) -> bool:
     return all(c.lower() == c == c.upper() == c.casefold() for c in needle)
 
 
-def _clause(db: Backend, needle: str, match: tuple[str, list[str]], candidates: tuple[str, list[str]] | None
-            ) -> tuple[str, list[str]]:  # fmt: skip
+def _facet_likes(db: Backend, facets: Facets) -> tuple[str, list[str]]:
+    """PostgreSQL: ` AND t.facets LIKE ?` per facet (a superset filter, as in SQLite's index)."""
+    if db.dialect == "sqlite":
+        return "", []
+    index = {name: i for i, (name, _) in enumerate(FACETS)}
+    words = [facet_word(index[name], value) for name, value in facets]
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return "".join(" AND t.facets LIKE ? ESCAPE '\\'" for _ in words), [f"%{w}%" for w in escaped]
+
+
+def _clause(db: Backend, needle: str, match: tuple[str, list[str]], candidates: tuple[str, list[str]] | None,
+            facets: Facets) -> tuple[str, list[str]]:  # fmt: skip
     sql, params = match
     if candidates and params:
         if caseless(needle):  # the index alone is exact: no event_text row is read
             return candidates[0].replace("t.event_id IN", "e.id IN", 1), candidates[1]
         sql, params = f"{candidates[0]} AND {sql}", [*candidates[1], *params]
+    if params:
+        narrowed, values = _facet_likes(db, facets)
+        sql, params = sql + narrowed, [*params, *values]
     return f"e.id IN (SELECT t.event_id FROM event_text t WHERE {sql})", params
 
 
 def text_clause(db: Backend, needle: str, facets: Facets = ()) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose sentence or article title contains `needle`."""
-    return _clause(db, needle, text_match(db, needle), _candidates(db, needle, ("text",), facets))
+    return _clause(db, needle, text_match(db, needle), _candidates(db, needle, ("text",), facets), facets)
 
 
 def actor_clause(db: Backend, needle: str, facets: Facets = ()) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose source or target text contains `needle`, or whose
     source or target country or role is `needle` upper-cased."""
     columns = ("actors", "codes") if "|" not in needle else ("actors",)
-    return _clause(db, needle, actor_match(db, needle), _candidates(db, needle, columns, facets))
+    return _clause(db, needle, actor_match(db, needle), _candidates(db, needle, columns, facets), facets)
 
 
 def _per_event(predicate: str) -> str:

@@ -127,7 +127,7 @@ def test_v2_store_with_data_migrates_to_v3_with_places_and_actors_as_ingest_writ
         assert [(a["name_en"], a["event_count"]) for a in store.actors()] == [("students", 4), ("police", 1)]
 
 
-TRGM_INDEXES = {"event_text_text_trgm", "event_text_actors_trgm", "event_text_codes_trgm"}
+TRGM_INDEXES = {"event_text_text_trgm", "event_text_actors_trgm", "event_text_codes_trgm", "event_text_facets_trgm"}
 
 
 def _trigram_indexes(store: Store) -> set[str]:

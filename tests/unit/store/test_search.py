@@ -9,7 +9,7 @@ import pytest
 from marsad.model import Article
 from marsad.store import EventFilter, Store, open_store, query
 from marsad.store.query import where_clause
-from marsad.store.search import caseless, facet_token
+from marsad.store.search import caseless, facet_token, facet_word
 from tests.unit.store.test_store import CAIRO, STUDENTS, TEXT, record
 from tests.unit.web.synthetic import fill
 
@@ -83,8 +83,11 @@ def expected_event_text_rows(store: Store) -> list[Pieces]:
                          "ON a.id = m.article_id")  # fmt: skip
     events: dict[int, tuple[list[str], list[str], list[str], str]] = {}
     for eid, event_type, mode, country, sentence, title, source, target, *codes in rows:
-        tokens = [facet_token(i, value or "") for i, value in enumerate((event_type, mode, country))]
-        facets = f" {' '.join(tokens)} " if store.dialect == "sqlite" else ""
+        values = [value or "" for value in (event_type, mode, country)]
+        if store.dialect == "sqlite":
+            facets = f" {' '.join(facet_token(i, value) for i, value in enumerate(values))} "
+        else:
+            facets = " " + "".join(facet_word(i, value).lstrip() for i, value in enumerate(values))
         text, actors, found, _ = events.setdefault(int(eid), ([], [], [], facets))
         text += [sentence.lower(), (title or "").lower()]
         actors += [(source or "").lower(), (target or "").lower()]
