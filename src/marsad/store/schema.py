@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 
 from marsad.store.backend import Backend, StoreError
 from marsad.store.entities import backfill
-from marsad.store.search import index_events, index_text
+from marsad.store.search import index_events
+from marsad.store.search_v4 import index_text
 
 Step = str | Callable[[Backend], None]
 
