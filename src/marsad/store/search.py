@@ -290,9 +290,9 @@ def create_pg_trgm(tx: Backend) -> bool:
 # ---- the filters -------------------------------------------------------------------------------------
 
 
-def _contains(db: Backend) -> str:
-    """The dialect's case-sensitive `position of ? in column` function (codes compare exactly)."""
-    return "instr" if db.dialect == "sqlite" else "strpos"
+def _escape_like(value: str) -> str:
+    """`value` with LIKE's wildcards and the escape character escaped (ESCAPE '\\'), case kept."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _substring(db: Backend, column: str, needle: str) -> tuple[str, list[str]]:
@@ -316,9 +316,14 @@ def actor_match(db: Backend, needle: str) -> tuple[str, list[str]]:
     if any(c in needle for c in _UNMATCHABLE):
         return "1 = 0", []
     sql, params = _substring(db, "t.actors", needle)
-    if "|" not in needle:  # a code never holds the delimiter
-        sql, params = f"({sql} OR {_contains(db)}(t.codes, ?) > 0)", [*params, f"|{needle.upper()}|"]
-    return sql, params
+    if "|" in needle:  # a code never holds the delimiter
+        return sql, params
+    code = f"|{needle.upper()}|"
+    if db.dialect == "sqlite":
+        return f"({sql} OR instr(t.codes, ?) > 0)", [*params, code]
+    # PostgreSQL: LIKE (case-sensitive there, so exact as a position test), which the GIN index serves:
+    # both halves indexable make one bitmap OR instead of a scan
+    return f"({sql} OR t.codes LIKE ? ESCAPE '\\')", [*params, f"%{_escape_like(code)}%"]
 
 
 def _phrase(text: str) -> str:
@@ -354,9 +359,8 @@ def _facet_likes(db: Backend, facets: Facets) -> tuple[str, list[str]]:
     if db.dialect == "sqlite":
         return "", []
     index = {name: i for i, (name, _) in enumerate(FACETS)}
-    words = [facet_word(index[name], value) for name, value in facets]
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    return "".join(" AND t.facets LIKE ? ESCAPE '\\'" for _ in words), [f"%{w}%" for w in escaped]
+    words = [_escape_like(facet_word(index[name], value)) for name, value in facets]
+    return "".join(" AND t.facets LIKE ? ESCAPE '\\'" for _ in words), [f"%{w}%" for w in words]
 
 
 def _clause(db: Backend, needle: str, match: tuple[str, list[str]], candidates: tuple[str, list[str]] | None,
