@@ -161,8 +161,9 @@ def count_events(db: Backend, f: EventFilter) -> int:
 def count_events_upto(db: Backend, f: EventFilter, *, stop: int) -> int:
     """min(matching events, stop): a text filter stops counting at `stop` instead of counting every match.
 
-    Broad needles ("الطلاب" in a quarter of the events) are counted over a window of the first events
-    that pass the other filters; rare ones, which leave the window short, take the index.
+    SQLite: broad needles ("الطلاب" in a quarter of the events) are counted over a window of the first
+    events that pass the other filters; rare ones, which leave the window short, take the index.
+    PostgreSQL: the index, after a 500-event probe when there are other filters (see below).
     """
     if not _text_filtered(f):
         return min(count_events(db, f), stop)
