@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from marsad.errors import MarsadError
 from marsad.io.readers import BadRecord, read_path
 from marsad.io.resume import prepare_resume
 from marsad.model import Article, Event
+from marsad.progress import Progress
 
 EXIT_OK, EXIT_RECORD_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -38,28 +38,6 @@ def _output(path: str | None, *, append: bool = False) -> Iterator[TextIO]:
     else:
         with open(path, "a" if append else "w", encoding="utf-8") as handle:
             yield handle
-
-
-class Progress:
-    """A one-line counter on stderr (only when stderr is a terminal): articles, rate, failures."""
-
-    def __init__(self, every: int = 200) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.every = every
-        self.done = 0
-        self.failed = 0
-        self.started = time.monotonic()
-
-    def tick(self, *, failed: bool = False) -> None:
-        self.done += 1
-        self.failed += failed
-        if self.enabled and self.done % self.every == 0:
-            rate = self.done / max(time.monotonic() - self.started, 1e-9)
-            print(f"\rmarsad: {self.done} articles, {rate:.0f}/s, {self.failed} failed", end="", file=sys.stderr)
-
-    def close(self) -> None:
-        if self.enabled and self.done >= self.every:
-            print(file=sys.stderr)
 
 
 def _check_paths(paths: Sequence[str]) -> str | None:

@@ -7,15 +7,15 @@ article ends up stored exactly once.
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TextIO
+from typing import Any
 
 from marsad.io.readers import BadRecord, language_of, unpaired_surrogate
 from marsad.model import Article, Event
+from marsad.progress import Progress
 from marsad.store.store import Store, content_hash
 
 Coder = Callable[[Article], list[Event]]
@@ -41,43 +41,6 @@ def lexicon_version() -> str:
         digest.update(str(file.relative_to(root)).encode())
         digest.update(file.read_bytes())
     return f"{marsad.__version__}+{digest.hexdigest()[:12]}"
-
-
-class Progress:
-    """A progress bar on a stream (stderr): done/total, rate and ETA, redrawn at most 5 times a second."""
-
-    def __init__(self, total: int | None, *, stream: TextIO | None = None, enabled: bool | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.total = total
-        self.done = 0
-        self.started = self.drawn = time.monotonic()
-
-    def line(self) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        rate = self.done / elapsed
-        if not self.total:
-            return f"{self.done} articles  {rate:.1f}/s"
-        share = min(self.done / self.total, 1.0)
-        bar = "#" * int(share * 24)
-        eta = (self.total - self.done) / rate if rate > 0 else 0.0
-        return f"[{bar:<24}] {self.done}/{self.total} {share:4.0%}  {rate:.1f}/s  ETA {_clock(eta)}"
-
-    def tick(self) -> None:
-        self.done += 1
-        now = time.monotonic()
-        if self.enabled and now - self.drawn >= 0.2:
-            self.drawn = now
-            print(f"\r{self.line()}", end="", file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.enabled:
-            print(f"\r{self.line()}", file=self.stream, flush=True)
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
 
 
 @dataclass

@@ -73,6 +73,12 @@ def test_progress_line_shows_rate_and_eta():
     progress.tick()
     progress.close()
     assert "1/4" in stream.text and "/s" in stream.text and "ETA" in stream.text and "[######" in stream.text
+    assert "failed" not in stream.text
+    unknown = Progress(stream=stream)  # `marsad code` streams: no total, failures counted
+    unknown.tick()
+    unknown.tick(failed=True)
+    unknown.close()
+    assert "2 articles" in stream.text and "1 failed" in stream.text
 
 
 def test_a_copy_with_other_whitespace_is_a_duplicate(tmp_path, store_url):
