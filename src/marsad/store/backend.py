@@ -221,8 +221,12 @@ def connect(url: str) -> Backend:
     return SQLiteBackend(url)
 
 
+def escape_like(value: str) -> str:
+    """`value` with LIKE's wildcards and the escape character escaped (for `ESCAPE '\\'`), case kept."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(value: str) -> str:
     """A case-insensitive substring pattern for `LOWER(column) LIKE ? ESCAPE '\\'`: `value`
     lower-cased, its LIKE wildcards and the escape character escaped, wrapped in %."""
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{escape_like(value.lower())}%"

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 
-from marsad.store.backend import Backend, like_pattern
+from marsad.store.backend import Backend, escape_like, like_pattern
 
 __all__ = ["FACETS", "SEPARATOR", "TRIGRAM", "Facets", "actor_clause", "actor_exists", "caseless", "create_pg_trgm",
            "facet_token", "facet_word", "index_events", "text_clause", "text_exists"]  # fmt: skip
@@ -290,11 +290,6 @@ def create_pg_trgm(tx: Backend) -> bool:
 # ---- the filters -------------------------------------------------------------------------------------
 
 
-def _escape_like(value: str) -> str:
-    """`value` with LIKE's wildcards and the escape character escaped (ESCAPE '\\'), case kept."""
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _substring(db: Backend, column: str, needle: str) -> tuple[str, list[str]]:
     """`column` (lower-cased text) contains `needle` lower-cased. SQLite: `instr`, the same as LIKE here
     (the column's ASCII is lower-case, LIKE folds nothing else) and cheaper; PostgreSQL: LIKE, which
@@ -323,7 +318,7 @@ def actor_match(db: Backend, needle: str) -> tuple[str, list[str]]:
         return f"({sql} OR instr(t.codes, ?) > 0)", [*params, code]
     # PostgreSQL: LIKE (case-sensitive there, so exact as a position test), which the GIN index serves:
     # both halves indexable make one bitmap OR instead of a scan
-    return f"({sql} OR t.codes LIKE ? ESCAPE '\\')", [*params, f"%{_escape_like(code)}%"]
+    return f"({sql} OR t.codes LIKE ? ESCAPE '\\')", [*params, f"%{escape_like(code)}%"]
 
 
 def _phrase(text: str) -> str:
@@ -359,7 +354,7 @@ def _facet_likes(db: Backend, facets: Facets) -> tuple[str, list[str]]:
     if db.dialect == "sqlite":
         return "", []
     index = {name: i for i, (name, _) in enumerate(FACETS)}
-    words = [_escape_like(facet_word(index[name], value)) for name, value in facets]
+    words = [escape_like(facet_word(index[name], value)) for name, value in facets]
     return "".join(" AND t.facets LIKE ? ESCAPE '\\'" for _ in words), [f"%{w}%" for w in words]
 
 
