@@ -91,9 +91,7 @@ def where_clause(db: Backend, f: EventFilter, *, materialize: bool = False) -> t
         params += [like_pattern(f.place), like_pattern(f.place)]
     for needle, clause in ((f.actor, actor_clause), (f.text, text_clause)):
         if needle:
-            sql, values = clause(db, needle, facets)
-            if materialize:  # an InitPlan, planned without the outer LIMIT
-                sql = sql.replace("e.id IN (", "e.id = ANY (ARRAY(", 1) + ")"
+            sql, values = clause(db, needle, facets, materialize=materialize)
             clauses.append(sql)
             params += values
     if f.bbox:

@@ -330,8 +330,8 @@ Facets = tuple[tuple[str, str], ...]
 
 
 def _candidates(db: Backend, needle: str, columns: tuple[str, ...], facets: Facets) -> tuple[str, list[str]] | None:
-    """`t.event_id IN (...)` from the FTS5 index, or None where it cannot help (short needles,
-    PostgreSQL, whose planner uses its GIN index for the LIKE itself). `facets` ((name, value) of the
+    """The event ids the FTS5 index proposes (a subquery and its parameter), or None where it cannot
+    help (short needles, PostgreSQL, whose planner uses its GIN index for the LIKE itself). `facets` ((name, value) of the
     filter's type, mode and country) narrow the candidates inside the index; the caller still filters
     on the event columns themselves, so they need only be a superset."""
     if db.dialect != "sqlite" or len(needle.lower()) < TRIGRAM:
@@ -340,7 +340,7 @@ def _candidates(db: Backend, needle: str, columns: tuple[str, ...], facets: Face
                         for column in columns)  # fmt: skip
     tokens = {name: i for i, (name, _) in enumerate(FACETS)}
     narrowed = "".join(f" AND {{facets}} : {_phrase(facet_token(tokens[name], value))}" for name, value in facets)
-    return "t.event_id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)", [f"({query}){narrowed}"]
+    return "SELECT rowid FROM event_search WHERE event_search MATCH ?", [f"({query}){narrowed}"]
 
 
 def caseless(needle: str) -> bool:
@@ -359,28 +359,32 @@ def _facet_likes(db: Backend, facets: Facets) -> tuple[str, list[str]]:
 
 
 def _clause(db: Backend, needle: str, match: tuple[str, list[str]], candidates: tuple[str, list[str]] | None,
-            facets: Facets) -> tuple[str, list[str]]:  # fmt: skip
+            facets: Facets, materialize: bool) -> tuple[str, list[str]]:  # fmt: skip
     sql, params = match
     if candidates and params:
         if caseless(needle):  # the index alone is exact: no event_text row is read
-            return candidates[0].replace("t.event_id IN", "e.id IN", 1), candidates[1]
-        sql, params = f"{candidates[0]} AND {sql}", [*candidates[1], *params]
+            return f"e.id IN ({candidates[0]})", candidates[1]
+        sql, params = f"t.event_id IN ({candidates[0]}) AND {sql}", [*candidates[1], *params]
     if params:
         narrowed, values = _facet_likes(db, facets)
         sql, params = sql + narrowed, [*params, *values]
-    return f"e.id IN (SELECT t.event_id FROM event_text t WHERE {sql})", params
+    ids = f"SELECT t.event_id FROM event_text t WHERE {sql}"
+    # materialize (PostgreSQL): an InitPlan, planned on its own, without the outer query's LIMIT
+    return (f"e.id = ANY (ARRAY({ids}))" if materialize else f"e.id IN ({ids})"), params
 
 
-def text_clause(db: Backend, needle: str, facets: Facets = ()) -> tuple[str, list[str]]:
+def text_clause(db: Backend, needle: str, facets: Facets = (), *, materialize: bool = False) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose sentence or article title contains `needle`."""
-    return _clause(db, needle, text_match(db, needle), _candidates(db, needle, ("text",), facets), facets)
+    candidates = _candidates(db, needle, ("text",), facets)
+    return _clause(db, needle, text_match(db, needle), candidates, facets, materialize)
 
 
-def actor_clause(db: Backend, needle: str, facets: Facets = ()) -> tuple[str, list[str]]:
+def actor_clause(db: Backend, needle: str, facets: Facets = (), *, materialize: bool = False) -> tuple[str, list[str]]:
     """`e.id IN (...)` for events with a mention whose source or target text contains `needle`, or whose
     source or target country or role is `needle` upper-cased."""
     columns = ("actors", "codes") if "|" not in needle else ("actors",)
-    return _clause(db, needle, actor_match(db, needle), _candidates(db, needle, columns, facets), facets)
+    candidates = _candidates(db, needle, columns, facets)
+    return _clause(db, needle, actor_match(db, needle), candidates, facets, materialize)
 
 
 def _per_event(predicate: str) -> str:
