@@ -194,6 +194,11 @@ def count_events_upto(db: Backend, f: EventFilter, *, stop: int) -> int:
 
 def _capped_count(db: Backend, f: EventFilter, stop: int, *, materialize: bool = False) -> int:
     where, params = where_clause(db, f, materialize=materialize)
+    return _count_where(db, where, params, stop)
+
+
+def _count_where(db: Backend, where: str, params: list[Any], stop: int) -> int:
+    """min(events passing `where`, stop)."""
     return int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM events e{where} LIMIT ?) n", [*params, stop])[0][0])
 
 
@@ -204,10 +209,7 @@ def _walks(db: Backend) -> bool:
 
 def _fits(db: Backend, where: str, params: list[Any], window: int) -> bool:
     """Whether at most `window` events pass `where`: then a window walked them all."""
-    return (
-        int(db.read(f"SELECT COUNT(*) FROM (SELECT 1 FROM events e{where} LIMIT ?) n", [*params, window + 1])[0][0])
-        <= window
-    )
+    return _count_where(db, where, params, window + 1) <= window
 
 
 def _text_filtered(f: EventFilter) -> bool:
