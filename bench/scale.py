@@ -20,7 +20,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -125,10 +125,15 @@ def main() -> int:
         "machine": machine(),
         "note": "one core per run (sched_setaffinity); rate_spread = (max-min)/max articles/s over sizes",
     }
-    print(json.dumps(result, indent=1))
-    if not args.quick:
-        (BENCH / "results" / "scale.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    publish(result, "scale", quick=args.quick)
     return 0
+
+
+def publish(result: Mapping[str, object], name: str, *, quick: bool) -> None:
+    """Print a benchmark's result; a full run (not --quick) also writes bench/results/{name}.json."""
+    print(json.dumps(result, indent=1))
+    if not quick:
+        (BENCH / "results" / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from scale import DEFAULT_CORPUS, machine
+from scale import DEFAULT_CORPUS, machine, publish
 
 
 def write_corpus(corpus: Path, target: Path, limit: int) -> int:
@@ -102,9 +102,7 @@ def main() -> int:
         "machine": machine(),
         "note": "job_s: reading, coding, four Parquet tables and dedup; single_process: coding only; session start apart",
     }
-    print(json.dumps(result, indent=1))
-    if not args.quick:
-        (BENCH / "results" / "spark.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    publish(result, "spark", quick=args.quick)
     return 0
 
 
