@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, cast
+from functools import partial
+from typing import Any, NamedTuple
 
 from marsad.extract.place_rules import (
     ADMIN_WORDS,
@@ -120,9 +121,6 @@ class _Head(NamedTuple):
     single: Rows
 
 
-_MEMO_LIMIT = 300_000  # distinct tokens remembered per gazetteer (a few tens of MB at most)
-
-
 class _TokenInfo(NamedTuple):
     """What a token can start, per clitic reading, and the country its nisba reading implies."""
 
@@ -152,19 +150,16 @@ _NOTHING = _TokenInfo((), None)
 
 def _token_infos(seg: Segmented, gaz: Gazetteer) -> tuple[list[_TokenInfo], list[int]]:
     """The memoised reading of every token, and the indices of tokens that start a name or are a
-    nisba: most tokens are neither, and news repeats its words, so this is a dict lookup a token."""
-    memo: dict[str, _TokenInfo] = gaz.memo
-    if len(memo) > _MEMO_LIMIT:
-        memo.clear()
-    infos: list[_TokenInfo | None] = list(map(memo.get, seg.tokens))
-    notable = [i for i, info in enumerate(infos) if info is not _NOTHING]
-    for i in notable:
-        if infos[i] is None:
-            token = seg.tokens[i]
-            info = _read_token(gaz, token)
-            infos[i] = memo[token] = _NOTHING if info == _NOTHING else info
-    read = cast(list[_TokenInfo], infos)
-    return read, [i for i in notable if read[i] is not _NOTHING]
+    nisba: most tokens are neither, and news repeats its words, so this is a dict lookup a token
+    (the gazetteer's `memo`: bounded, least recently used first out, shared safely by threads)."""
+    infos: list[_TokenInfo] = gaz.memo.lookup_many(seg.tokens, partial(_reading, gaz))
+    return infos, [i for i, info in enumerate(infos) if info is not _NOTHING]
+
+
+def _reading(gaz: Gazetteer, token: str) -> _TokenInfo:
+    """`_read_token`, with every empty reading the one `_NOTHING` (so that `is` tests it)."""
+    info = _read_token(gaz, token)
+    return _NOTHING if info == _NOTHING else info
 
 
 def _matches_at(seg: Segmented, heads: tuple[_Head, ...], i: int, last: int, joined: bool) -> list[tuple[NameRow, str]]:

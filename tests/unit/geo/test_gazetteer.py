@@ -1,4 +1,3 @@
-import pickle
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ def test_names_are_keyed_like_text():
 
 
 def test_build_and_load_round_trip(tmp_path: Path):
-    report = build_gazetteer(tmp_path / "g.pickle")
+    report = build_gazetteer(tmp_path / "g.json")
     assert report.entries > 5000 and report.names > 5000
     began = time.perf_counter()
     loaded = read_gazetteer(report.path)
@@ -43,12 +42,13 @@ def test_load_builds_into_the_cache_dir_and_reuses_it(tmp_path: Path, monkeypatc
         gazetteer.load_gazetteer.cache_clear()
 
 
-def test_a_stale_cache_file_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_stale_cache_file_is_rebuilt_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("MARSAD_CACHE", str(tmp_path))
-    gazetteer.cache_path().write_bytes(pickle.dumps((0, (), {}, {}, {})))
+    gazetteer.cache_path().write_text('{"magic": "marsad-gazetteer-index", "format": 3}\n{}', encoding="utf-8")
     gazetteer.load_gazetteer.cache_clear()
     try:
-        assert gazetteer.load_gazetteer().lookup(("القاهره",)) is not None
+        with pytest.warns(gazetteer.CacheWarning, match=r"\[E120\] .*index format 3, expected 4"):
+            assert gazetteer.load_gazetteer().lookup(("القاهره",)) is not None
     finally:
         gazetteer.load_gazetteer.cache_clear()
 
@@ -95,4 +95,4 @@ def test_alias_with_unknown_geonameid_names_the_row(tmp_path: Path, monkeypatch:
     (data / "aliases.tsv").write_text(header + "مكان\t999999999\t\t\t\t\t\tspelling\tمثال.\n", encoding="utf-8")
     monkeypatch.setattr(gazetteer, "data_dir", lambda: data)
     with pytest.raises(LexiconError, match=r"\[E101\] aliases.tsv:2: geonameid 999999999"):
-        build_gazetteer(tmp_path / "g.pickle")
+        build_gazetteer(tmp_path / "g.json")
