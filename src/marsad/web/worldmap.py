@@ -12,11 +12,11 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from marsad.errors import MarsadError
+from marsad.memo import load_once
 
 __all__ = ["WorldDataError", "world_geojson", "world_geojson_bytes", "world_shapefile"]
 
@@ -98,7 +98,7 @@ def _feature(name: str, iso3: str, polygons: list[list[Ring]]) -> dict[str, Any]
     return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
-@lru_cache(maxsize=1)
+@load_once
 def world_geojson() -> dict[str, Any]:
     """All countries as a GeoJSON FeatureCollection (`iso3`, `name`, `label` properties), read once.
 
