@@ -22,6 +22,7 @@ import uvicorn
 
 from marsad import cli
 from marsad.web.config import Settings
+from marsad.web.spans import readable
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -167,14 +168,14 @@ def test_filter_by_protest_open_an_event_and_read_its_highlighted_arabic_evidenc
     first = evidence[0]
     assert (first.get_attribute("dir"), first.get_attribute("lang")) == ("rtl", "ar")
     assert first.value_of_css_property("direction") == "rtl"
-    assert first.text.replace("\n", " ") == full["mentions"][0]["record"]["evidence"]["sentence"]
+    assert first.text.replace("\n", " ") == full["mentions"][0]["display"]["sentence"]
     trigger = first.find_element(By.CSS_SELECTOR, "mark.k-trigger[data-kind=trigger]")
-    assert trigger.text == full["mentions"][0]["record"]["evidence"]["trigger"]
+    assert trigger.text == readable(full["mentions"][0]["record"]["evidence"]["trigger"])
     assert (trigger.get_attribute("title") or "").startswith("trigger · الحدث")
     kinds = {m.get_attribute("data-kind") for m in first.find_elements(By.CSS_SELECTOR, "mark")}
     assert {"trigger", "location", "source"} <= kinds
     place = first.find_element(By.CSS_SELECTOR, "mark[data-kind=location]")
-    assert place.text == full["mentions"][0]["record"]["location"]["text"]
+    assert place.text == readable(full["mentions"][0]["record"]["location"]["text"])
     panel = browser.find_element(By.ID, "event").text
     for label in ("PROTEST · احتجاج", "Date · التاريخ", "Place · المكان", "Source · الفاعل", "trigger · الحدث",
                   "place · المكان", "Evidence · الأدلة"):  # fmt: skip
@@ -199,6 +200,56 @@ def test_filter_by_protest_open_an_event_and_read_its_highlighted_arabic_evidenc
     wait_ready(browser)
     assert Select(browser.find_element(By.ID, "f-type")).first_selected_option.get_attribute("value") == "PROTEST"
     assert severe_console_messages(browser) == []  # no CSP violation, no failed request
+
+
+RAW_ENTITIES = ("&quot;", "&amp;", "&#39;", "&#x27;", "&nbsp;", "&lt;", "&gt;")
+
+
+def part_text(text: str, record: Json, kind: str) -> str | None:
+    """The original article text under a record's part of `kind` (sliced by its offsets)."""
+    if kind == "trigger":
+        start, end = record["evidence"]["trigger_start"], record["evidence"]["trigger_end"]
+    else:
+        part = record.get("date_source" if kind == "date" else kind) or {}
+        start, end = part.get("start"), part.get("end")
+    return None if start is None or end is None else text[start:end]
+
+
+def test_evidence_scraped_with_html_entities_reads_decoded_with_each_highlight_on_its_words(
+    site: str, browser: WebDriver
+) -> None:
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")}
+    listed = get_json(site + "/api/events?page_size=500")["events"]
+    details = [get_json(f"{site}/api/events/{e['event_id']}") for e in listed]
+    scraped = [d for d in details
+               if any(x in m["record"]["evidence"]["sentence"] for m in d["mentions"] for x in RAW_ENTITIES)]  # fmt: skip
+    assert len(scraped) >= 5, "the samples should have events whose evidence holds &quot; or &amp;"
+    for event in scraped:
+        browser.get(f"{site}/#event/{event['event_id']}")
+        wait_ready(browser, "#event")
+        panel = browser.find_element(By.ID, "event").text
+        assert not [x for x in RAW_ENTITIES if x in panel], (event["event_id"], panel)
+        shown = browser.find_elements(By.CSS_SELECTOR, "#mentions li.mention")
+        assert len(shown) == len(event["mentions"])
+        for item, mention in zip(shown, event["mentions"], strict=True):
+            record, text = mention["record"], texts[mention["article_id"]]
+            evidence = item.find_element(By.CSS_SELECTOR, "p.evidence")
+            assert evidence.text.replace("\n", " ") == readable(record["evidence"]["sentence"]).replace("\n", " ")
+            marks = evidence.find_elements(By.CSS_SELECTOR, "mark")
+            assert "trigger" in {m.get_attribute("data-kind") for m in marks}
+            for mark in marks:
+                kind = mark.get_attribute("data-kind") or ""
+                assert mark.text == readable(part_text(text, record, kind) or ""), (event["event_id"], kind)
+    browser.get(f"{site}/#event/{scraped[0]['event_id']}")
+    wait_ready(browser, "#event")
+    browser.find_element(By.CSS_SELECTOR, "#mentions details.article summary").click()
+    article = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "#mentions .article-text"))
+    body = get_json(f"{site}/api/articles/{scraped[0]['mentions'][0]['article_id']}")
+    assert any(x in body["text"] for x in RAW_ENTITIES) and not [x for x in RAW_ENTITIES if x in article.text]
+    expected = {(s["kind"], readable(body["text"][s["start"] : s["end"]])) for s in body["spans"]}
+    marks = article.find_elements(By.CSS_SELECTOR, "mark")
+    assert marks and {(m.get_attribute("data-kind"), m.text) for m in marks} <= expected
+    assert severe_console_messages(browser) == []
 
 
 def test_a_shared_link_restores_filters_and_paging(site: str, browser: WebDriver) -> None:

@@ -23,7 +23,7 @@ from marsad.store.ingest import Report, ingest
 from marsad.web.config import Settings
 from marsad.web.guards import ApiError
 from marsad.web.schemas import ArticleIn, ArticleView, ErrorBody, EventDetail, EventPage, Health, Ingested, Stats
-from marsad.web.spans import spans_of
+from marsad.web.spans import article_view, evidence_view, labels_view, spans_of
 from marsad.web.stores import StoreProvider
 
 Sort = Literal["-date", "date", "-source_count", "source_count"]
@@ -166,6 +166,7 @@ def api_router(settings: Settings, stores: StoreProvider) -> APIRouter:
             total, events = store.event_page(filters, sort=sort, page=page, page_size=page_size,
                                              count_cap=settings.count_cap)  # fmt: skip
         exact = not (filters.actor or filters.text) or total <= settings.count_cap
+        events = [{**e, "display": labels_view(e)} for e in events]
         return JSONResponse({"total": total if exact else settings.count_cap, "total_exact": exact, "page": page,
                              "page_size": page_size, "events": events})  # fmt: skip
 
@@ -173,11 +174,14 @@ def api_router(settings: Settings, stores: StoreProvider) -> APIRouter:
         "/events/{event_id}", response_model=None, responses={200: {"model": EventDetail}, 404: {"model": ErrorBody}}
     )
     def get_event(event_id: int) -> JSONResponse:
-        """One event with all its mentions, their articles and full records."""
+        """One event with all its mentions, their articles and full records; each mention's `display`
+        is its evidence as a reader should see it (entities decoded, spans mapped into it)."""
         with stores.session() as store:
             event = store.event(event_id)
         if event is None:
             raise ApiError(404, "not_found", f"no event {event_id}")
+        event["mentions"] = [{**m, "display": evidence_view(m["record"])} for m in event.get("mentions") or []]
+        event["display"] = labels_view(event)
         return JSONResponse(event)
 
     @router.get("/stats", response_model=None, responses={200: {"model": Stats}})
@@ -189,15 +193,17 @@ def api_router(settings: Settings, stores: StoreProvider) -> APIRouter:
     @router.get("/articles/{article_id}", response_model=None,
                 responses={200: {"model": ArticleView}, 404: {"model": ErrorBody}})  # fmt: skip
     def get_article(article_id: str) -> JSONResponse:
-        """An article's text with every coded span (offsets index `text`)."""
+        """An article's text with every coded span (offsets index `text`); `display` is the text as
+        shown (entities decoded, whitespace runs made one) with the spans mapped into it."""
         if "\x00" in article_id:
             raise ApiError(404, "not_found", "no such article")
         with stores.session() as store:
             article = store.article(article_id)
         if article is None:
             raise ApiError(404, "not_found", f"no article {article_id!r}")
-        mentions = article.pop("mentions")
-        return JSONResponse({**article, "spans": spans_of(article["text"], mentions)})
+        spans = spans_of(article["text"], article.pop("mentions"))
+        shown = article_view(article.get("title"), article["text"], spans)
+        return JSONResponse({**article, "spans": spans, "display": shown})
 
     @router.post("/articles", status_code=201, response_model=None,
                  responses={201: {"model": Ingested}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},

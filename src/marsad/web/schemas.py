@@ -36,9 +36,16 @@ class EventCommon(BaseModel):
     source_count: int = Field(description="distinct outlets that reported the event")
 
 
+class ShownLabels(BaseModel):
+    source: str | None = Field(description="the source actor's text as shown (entities decoded)")
+    target: str | None
+    size: str | None
+
+
 class EventSummary(EventCommon):
     mention_count: int
     evidence: Evidence | None
+    display: ShownLabels = Field(description="for reading only: the texts of source, target and size as shown")
 
 
 class EventPage(BaseModel):
@@ -49,6 +56,19 @@ class EventPage(BaseModel):
     events: list[EventSummary]
 
 
+class ShownPart(BaseModel):
+    kind: str = Field(examples=["trigger"])
+    start: int | None = Field(description="offset in the shown sentence; null when the part lies outside it")
+    end: int | None
+    text: str = Field(description="the part's text as shown")
+    basis: str | None = None
+
+
+class ShownEvidence(BaseModel):
+    sentence: str = Field(description="the evidence sentence with HTML entities decoded and whitespace runs made one")
+    spans: list[ShownPart]
+
+
 class Mention(BaseModel):
     mention_id: int
     article_id: str
@@ -56,10 +76,12 @@ class Mention(BaseModel):
     url: str | None
     date: str | None = Field(description="the article's publication date")
     record: Record = Field(description="Event.to_dict() of this mention; offsets index the article text")
+    display: ShownEvidence = Field(description="for reading only: the evidence as shown, spans mapped into it")
 
 
 class EventDetail(EventCommon):
     mentions: list[Mention]
+    display: ShownLabels
 
 
 class DateCount(BaseModel):
@@ -84,6 +106,12 @@ class Span(BaseModel):
     mention_id: int
 
 
+class ShownArticle(BaseModel):
+    title: str | None
+    text: str = Field(description="the text with HTML entities decoded and whitespace runs made one")
+    spans: list[Span] = Field(description="`spans` with start/end in the shown text")
+
+
 class ArticleView(BaseModel):
     id: str
     title: str | None
@@ -92,6 +120,7 @@ class ArticleView(BaseModel):
     date: str | None
     text: str
     spans: list[Span]
+    display: ShownArticle = Field(description="for reading only: title and text as shown, spans mapped into it")
 
 
 class ArticleIn(BaseModel):

@@ -98,7 +98,8 @@ def test_events_are_newest_first_with_first_evidence_and_mention_count(client):
     assert cairo["location"]["name_en"] == "Cairo" and cairo["size"]["min"] == 2000
     assert set(cairo) == {"event_id", "event_key", "event_type", "mode", "date", "time_precision", "location",
                           "country_iso3", "source", "target", "size", "fatalities", "injuries", "source_count",
-                          "mention_count", "evidence"}  # fmt: skip
+                          "mention_count", "evidence", "display"}  # fmt: skip
+    assert cairo["display"] == {"source": cairo["source"]["text"], "target": None, "size": cairo["size"]["text"]}
 
 
 @pytest.mark.parametrize(

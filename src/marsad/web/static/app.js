@@ -147,15 +147,17 @@ function placeCell(loc) {
   if (!loc) return "";
   return el("span", {}, loc.name_en || "", loc.name_en && loc.name_ar ? " · " : "", loc.name_ar ? ar(loc.name_ar) : "");
 }
-function actorCell(a) {
+// `shown` is the part's text as the API says a reader should see it (entities decoded); records keep the original.
+const shownText = (e, kind) => (e.display && e.display[kind]) ?? (e[kind] && e[kind].text);
+function actorCell(a, shown) {
   if (!a) return "";
   const en = a.name_en || [a.country, a.role].filter(Boolean).join(" ");
-  return el("span", {}, en, en && a.text ? " · " : "", a.text ? ar(a.text) : "");
+  return el("span", {}, en, en && shown ? " · " : "", shown ? ar(shown) : "");
 }
-function sizeCell(size) {
+function sizeCell(size, shown) {
   if (!size) return "";
   const range = size.min === size.max ? `${size.min ?? ""}` : `${size.min ?? "?"}–${size.max ?? "?"}`;
-  return el("span", {}, range, range && size.text ? " · " : "", size.text ? ar(size.text) : "");
+  return el("span", {}, range, range && shown ? " · " : "", shown ? ar(shown) : "");
 }
 function renderTable(page, s) {
   const total = page.total_exact === false ? `${page.total.toLocaleString("en-US")}+` : `${page.total}`;
@@ -165,9 +167,9 @@ function renderTable(page, s) {
     el("td", { class: "type" }, typeLabel(e.event_type)),
     el("td", {}, modeLabel(e.mode)),
     el("td", {}, placeCell(e.location)),
-    el("td", {}, actorCell(e.source)),
-    el("td", {}, actorCell(e.target)),
-    el("td", {}, sizeCell(e.size)),
+    el("td", {}, actorCell(e.source, shownText(e, "source"))),
+    el("td", {}, actorCell(e.target, shownText(e, "target"))),
+    el("td", {}, sizeCell(e.size, shownText(e, "size"))),
     el("td", { class: "num" }, String(e.source_count ?? ""))));
   if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 8, class: "empty" }, "No events · لا أحداث")));
   $("#events tbody").replaceChildren(...rows);
@@ -349,16 +351,6 @@ function enableZoom() {
 }
 
 // ---- event view ----
-function spansOf(record) {
-  const ev = record.evidence || {};
-  const spans = [];
-  if (ev.trigger_start !== undefined) spans.push({ kind: "trigger", start: ev.trigger_start, end: ev.trigger_end, text: ev.trigger });
-  for (const kind of ["source", "target", "location", "size", "fatalities", "injuries", "date"]) {
-    const v = record[kind === "date" ? "date_source" : kind];
-    if (v && v.start !== undefined && v.start !== null) spans.push({ kind, start: v.start, end: v.end, text: v.text, basis: v.basis });
-  }
-  return spans;
-}
 function kindLabel(kind) {
   const k = KINDS.find((x) => x[0] === kind);
   return k ? `${k[1]} · ${k[2]}` : kind;
@@ -389,17 +381,13 @@ function highlight(text, spans) {
   out.push(text.slice(at));
   return { nodes: out.filter(Boolean), placed };
 }
+// The evidence as shown (`m.display`, from the API: entities decoded, whitespace runs made one) with
+// each coded part's span already mapped into it; parts outside the sentence are listed below it.
 function renderMention(m) {
   const r = m.record || {};
-  const ev = r.evidence || {};
-  const sentence = ev.sentence || "";
-  const base = ev.start || 0;
-  const spans = spansOf(r).map((s) => {
-    let start = s.start - base;
-    if (s.text && sentence.slice(start, start + s.text.length) !== s.text && sentence.includes(s.text)) start = sentence.indexOf(s.text);
-    return { ...s, start, end: start + (s.end - s.start), title: `${kindLabel(s.kind)}: ${s.text || ""}` };
-  });
-  const { nodes, placed } = highlight(sentence, spans);
+  const shown = m.display || { sentence: "", spans: [] };
+  const spans = shown.spans.map((s) => ({ ...s, title: `${kindLabel(s.kind)}: ${s.text || ""}` }));
+  const { nodes, placed } = highlight(shown.sentence, spans.filter((s) => s.start !== null && s.end !== null));
   const outside = spans.filter((s) => !placed.includes(s)).map((s) =>
     el("li", {}, kindNode(s.kind), ": ", el("bdi", { dir: "rtl", lang: "ar" }, mark(s.kind, s.text || "")),
       s.basis ? ` (${s.basis})` : ""));
@@ -417,7 +405,7 @@ function renderMention(m) {
 }
 async function showArticle(box, id) {
   try {
-    const a = await api(`/api/articles/${encodeURIComponent(id)}`);
+    const a = (await api(`/api/articles/${encodeURIComponent(id)}`)).display || {};
     const spans = (a.spans || []).map((s) => ({ ...s, title: `${s.label_en || s.kind} · ${s.label_ar || ""}` }));
     box.append(el("h4", { dir: "rtl", lang: "ar" }, a.title || ""),
       el("p", { class: "evidence article-text", dir: "rtl", lang: "ar" }, ...highlight(a.text || "", spans).nodes));
@@ -442,8 +430,9 @@ async function showEvent() {
     $("#event-fields").replaceChildren(
       ...field("Date", "التاريخ", e.date), ...field("Place", "المكان", placeCell(e.location)),
       ...field("Country", "البلد", e.country_iso3 && `${world?.names.get(e.country_iso3) || ""} ${e.country_iso3}`),
-      ...field("Source", "الفاعل", actorCell(e.source)), ...field("Target", "المستهدف", actorCell(e.target)),
-      ...field("Size", "العدد", sizeCell(e.size)), ...field("Fatalities", "القتلى", count(e.fatalities)),
+      ...field("Source", "الفاعل", actorCell(e.source, shownText(e, "source"))),
+      ...field("Target", "المستهدف", actorCell(e.target, shownText(e, "target"))),
+      ...field("Size", "العدد", sizeCell(e.size, shownText(e, "size"))), ...field("Fatalities", "القتلى", count(e.fatalities)),
       ...field("Injuries", "الجرحى", count(e.injuries)),
       ...field("Outlets", "المصادر", `${e.source_count} · ${(e.mentions || []).length} mentions · إشارات`));
     $("#legend").replaceChildren(...KINDS.map(([k]) => el("li", {}, mark(k, kindNode(k)))));
