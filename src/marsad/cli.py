@@ -128,39 +128,6 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    """Score the coder on a GSR-format gold directory."""
-    from marsad.evaluate import evaluate_dir
-    from marsad.pipeline import code_text
-
-    result = evaluate_dir(
-        Path(args.directory),
-        lambda text: code_text(text),
-        actor_coder=lambda text: code_text(text, min_confidence=0.0),
-    )
-    if args.errors:
-        Path(args.errors).write_text(
-            json.dumps(
-                {"mistakes": result["mistakes"], "actor_errors": result["actor_errors"]}, ensure_ascii=False, indent=1
-            ),
-            encoding="utf-8",
-        )
-    summary = {"detection": result["detection"], "actors": result["actors"]}
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-        return EXIT_OK
-    print(f"{'type':<10} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>5}")
-    for etype, c in summary["detection"].items():
-        print(f"{etype:<10} {c['precision']:>6.3f} {c['recall']:>6.3f} {c['f1']:>6.3f} "
-              f"{c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {c['tn']:>5}")  # fmt: skip
-    print("\nsource actors of every factual trigger mention (no confidence floor):")
-    print(f"{'actors':<10} {'n':>4} {'coverage':>9} {'country':>8} {'role':>6}")
-    for etype, a in summary["actors"].items():
-        print(f"{etype:<10} {a['sentences']:>4} {a['actor_coverage']:>9.3f} "
-              f"{a['source_country_accuracy']:>8.3f} {a['source_role_accuracy']:>6.3f}")  # fmt: skip
-    return EXIT_OK
-
-
 def samples_dir() -> Path:
     """The bundled sample articles (our own writing) used by `make run` and the tests."""
     return Path(str(resources.files("marsad") / "samples"))
@@ -240,13 +207,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild the index from the installed data")
     p.set_defaults(func=cmd_gazetteer)
 
-    p = sub.add_parser("eval", help="score against GSR-format gold data",
-                       epilog="Example: marsad eval ../shared/eval/gsr_dev --json")  # fmt: skip
-    p.add_argument("directory", help="directory with *_gsr.csv and *_spans.json")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--errors", metavar="FILE", help="write misclassified sentences to FILE (JSON)")
-    p.set_defaults(func=cmd_eval)
-
     p = sub.add_parser("demo", help="code the bundled sample articles and print a summary",
                        epilog="Example: marsad demo")  # fmt: skip
     p.add_argument("directory", nargs="?", help="a directory of .txt articles (default: the bundled samples)")
@@ -260,11 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lexicon", help="validate the lexicons and print their sizes", epilog="Example: marsad lexicon")
     p.set_defaults(func=cmd_lexicon)
 
+    from marsad.learn.commands import add_commands as add_learn_commands  # train, eval
     from marsad.spark.commands import add_commands as add_spark_commands  # spark-code, ingest-events
     from marsad.store.commands import add_commands  # ingest, recode, events, export
     from marsad.web.commands import add_commands as add_web_commands  # serve
 
     add_commands(sub)
+    add_learn_commands(sub)
     add_web_commands(sub)
     add_spark_commands(sub)
     return parser

@@ -28,3 +28,10 @@ class UsageError(MarsadError):
     """The command line or API was called wrongly."""
 
     code = "E301"
+
+
+class ModelError(MarsadError):
+    """A trained model file is missing, damaged or of another version (the message names the
+    file and the fix: `make model`)."""
+
+    code = "E401"

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from marsad.extract.actors import RELATIVES, VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
 from marsad.extract.dates import DateMention, dateline_date, find_dates, parse_record_date, to_when
 from marsad.extract.eventive import (
-    MIN_CONFIDENCE,
     clause_depth,
     confidence,
     is_anaphoric,
@@ -28,6 +27,8 @@ from marsad.extract.merge import merge_sentence_events
 from marsad.extract.places import PlaceMention, find_places
 from marsad.extract.quantities import Quantities, find_quantities
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
+from marsad.learn.detector import Detector, load_detector
+from marsad.learn.features import CandidateView, SentenceView
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, Place, When
 from marsad.ontology import QUAD_CLASS
@@ -84,7 +85,8 @@ def _roles(candidate: Candidate, form: str, ctx: _Context) -> Roles:
     return roles
 
 
-def _score(candidate: Candidate, form: str, roles: Roles, ctx: _Context) -> float:
+def _rule_score(candidate: Candidate, form: str, roles: Roles, ctx: _Context) -> float:
+    """The hand-weighted confidence of the rules: one feature of the detector among many."""
     trig = candidate.trigger
     quad = QUAD_CLASS[trig.payload.event_type]
     source = roles.source
@@ -97,9 +99,14 @@ def _score(candidate: Candidate, form: str, roles: Roles, ctx: _Context) -> floa
         historical=ctx.historical,
         depth=clause_depth(ctx.tokens, ctx.first, trig.first),
         statement=quad in (1, 3),
-        anaphoric=quad == 4 and source is not None and is_anaphoric(ctx.tokens, source.first, source.role, ctx.counted),
+        anaphoric=_anaphoric(roles, ctx, quad),
         instrument=trig.payload.instrument,
     )
+
+
+def _anaphoric(roles: Roles, ctx: _Context, quad: int) -> bool:
+    source = roles.source
+    return quad == 4 and source is not None and is_anaphoric(ctx.tokens, source.first, source.role, ctx.counted)
 
 
 def _event(
@@ -129,36 +136,111 @@ def _event(
     )
 
 
-def _events_of_sentence(
-    lexicon: Lexicon, seg: Segmented, sentence: Sentence, article_id: str | None, min_confidence: float
-) -> list[tuple[int, Event]]:
-    """The sentence's events, each with the index of its trigger's first token."""
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A candidate event the lexicon proposed, with its roles and the cues the detector reads."""
+
+    candidate: Candidate
+    roles: Roles
+    view: CandidateView
+
+
+def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence, s_index: int) -> tuple[SentenceView, list[Proposal]]:
+    """Every candidate event of one sentence (the lexicon's high-recall stage), with its cues."""
     tokens, first, last = seg.tokens, sentence.first_token, sentence.last_token
+    empty = SentenceView(tokens, first, last, s_index, (), ())
     trigger_starts, cue_starts, actor_starts = lexicon.heads.scan(tokens, first, last)
     if not trigger_starts and not cue_starts:
-        return []  # no trigger and no protester noun: nothing can be an event
+        return empty, []  # no trigger and no protester noun: nothing can be an event
     cues = lexicon.cue_matcher.find(tokens, first, last, cue_starts)
     candidates = detect(lexicon, tokens, first, last, cues, trigger_starts)
     if not candidates:
-        return []
+        return empty, []
     found = mentions(lexicon.actor_matcher.find(tokens, first, last, actor_starts), tokens)
+    reports = [c.last for c in cues if c.payload.kind == "report"]
     ctx = _Context(
         tokens,
         first,
         last,
         found,
-        frozenset(speakers(found, [c.last for c in cues if c.payload.kind == "report"])),
+        frozenset(speakers(found, reports)),
         is_counted(tokens, first, last),
         names_a_year(tokens, first, last),
     )
+    view = SentenceView(
+        tokens, first, last, s_index, tuple(c.trigger.payload.event_type for c in candidates), tuple(reports)
+    )
+    proposals: list[Proposal] = []
+    for candidate in candidates:
+        trig = candidate.trigger
+        form = trigger_form(tokens, trig.first, candidate.key)
+        roles = _roles(candidate, form, ctx)
+        source, target = roles.source, roles.target
+        cand_view = CandidateView(
+            event_type=trig.payload.event_type,
+            mode=trig.payload.mode,
+            key=candidate.key,
+            first=trig.first,
+            last=trig.last,
+            form=form,
+            modality=candidate.modality,
+            source_role=source.role if source else None,
+            source_kind=source.kind if source else None,
+            target_role=target.role if target else None,
+            counted=ctx.counted,
+            historical=ctx.historical,
+            anaphoric=_anaphoric(roles, ctx, QUAD_CLASS[trig.payload.event_type]),
+            instrument=trig.payload.instrument,
+            depth=clause_depth(tokens, first, trig.first),
+            rule_score=_rule_score(candidate, form, roles, ctx),
+        )
+        proposals.append(Proposal(candidate, roles, cand_view))
+    return view, proposals
+
+
+def propose_all(
+    text: str, lexicon: Lexicon, *, first_sentence: int = 0
+) -> list[tuple[Proposal, SentenceView, str]]:
+    """Every candidate of a text with its sentence view and the type the coder would emit
+    (training and evaluation read candidates through this, exactly as `code_text` sees them)."""
+    seg = segment(normalize(text))
+    out: list[tuple[Proposal, SentenceView, str]] = []
+    for s_index, sentence in enumerate(seg.sentences):
+        view, proposals = propose(lexicon, seg, sentence, first_sentence + s_index)
+        for p in proposals:
+            entry = p.candidate.trigger.payload
+            out.append((p, view, retype(entry.event_type, entry.mode, p.roles.source)[0]))
+    return out
+
+
+def _events_of_sentence(
+    lexicon: Lexicon,
+    detector: Detector,
+    seg: Segmented,
+    s_index: int,
+    position: int,
+    article_id: str | None,
+    min_confidence: float | None,
+) -> list[tuple[int, Event]]:
+    """The sentence's events, each with the index of its trigger's first token.
+
+    The detector's probability becomes `Event.confidence`; a factual candidate under
+    `min_confidence` (None: the detector's threshold for its type) is dropped, a negated or
+    hypothetical one is kept with its flag. `position` is the sentence's place in its article (a feature of the detector).
+    """
+    sentence = seg.sentences[s_index]
+    view, proposals = propose(lexicon, seg, sentence, position)
+    if not proposals:
+        return []
     evidence_span = seg.norm.orig_span(sentence.start, sentence.end)
     events: list[tuple[int, Event]] = []
-    for candidate in candidates:
-        form = trigger_form(tokens, candidate.trigger.first, candidate.key)
-        roles = _roles(candidate, form, ctx)
-        score = _score(candidate, form, roles, ctx)
-        if score >= min_confidence or not candidate.modality.factual:
-            events.append((candidate.trigger.first, _event(seg, evidence_span, candidate, roles, score, article_id)))
+    for p in proposals:
+        score = round(detector.probability(p.view, view), 3)
+        entry = p.candidate.trigger.payload
+        floor = detector.threshold(entry.event_type) if min_confidence is None else min_confidence
+        if score >= floor or not p.candidate.modality.factual:
+            event = _event(seg, evidence_span, p.candidate, p.roles, score, article_id)
+            events.append((p.candidate.trigger.first, event))
     return events
 
 
@@ -326,21 +408,41 @@ def code_text(
     date: str | None = None,
     lexicon: Lexicon | None = None,
     gazetteer: Gazetteer | None = None,
-    min_confidence: float = MIN_CONFIDENCE,
+    detector: Detector | None = None,
+    min_confidence: float | None = None,
+    first_sentence: int = 0,
+    relevance_gate: bool = True,
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
 
     `date` is the article's publication date (ISO) that relative dates resolve against; without
-    it the dateline is used. Mentions scoring below `min_confidence` (events only named, not
-    reported) are left out; pass 0 to see every trigger the lexicon found.
+    it the dateline is used. Each candidate the lexicon proposes gets the detector's probability
+    that the sentence reports it as news; factual mentions under `min_confidence` (default: the
+    detector's cross-validated F1-optimal threshold of their type) are left out; pass 0 to see every candidate.
+    `first_sentence`: the position in its article of the text's first sentence, when the text is
+    an excerpt (the detector reads a sentence's position: leads report, later sentences elaborate).
+    `relevance_gate`: in an article the relevance model judges not political (sports, business,
+    weather ...), keep only the events that pass the detector's "precision" threshold.
     """
     lex = lexicon or default_lexicon()
+    model = detector or load_detector()
     seg = segment(normalize(text))
     events: list[Event] = []
     setting: _Setting | None = None
     for s_index, sentence in enumerate(seg.sentences):
-        found = _events_of_sentence(lex, seg, sentence, article_id, min_confidence)
+        found = _events_of_sentence(lex, model, seg, s_index, first_sentence + s_index, article_id, min_confidence)
         if found:
             setting = setting or _setting(seg, date, gazetteer or load_gazetteer())
             events.extend(merge_sentence_events(_situate(seg, setting, sentence, s_index, found)))
+    if relevance_gate and events:
+        return gate(events, model, seg.tokens)
     return events
+
+
+def gate(events: list[Event], detector: Detector, tokens: tuple[str, ...]) -> list[Event]:
+    """The events of a non-political article that the detector is very sure of (none are lost
+    from an article judged political)."""
+    political = detector.political(tokens)
+    if political is None or detector.relevance is None or political >= detector.relevance.threshold:
+        return events
+    return [e for e in events if e.confidence >= detector.threshold(e.event_type, "precision")]

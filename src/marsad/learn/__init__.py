@@ -1,0 +1,1 @@
+"""Trained components: features of candidate events, the detector, and their training."""

@@ -1,0 +1,90 @@
+"""Inter-annotator agreement on the team's annotated sentences (docs/annotation.md).
+
+`python -m marsad.learn.agreement sample` draws 200 (sentence, event) pairs with a fixed seed and
+writes them without their labels (data/agreement/sample.jsonl); a second annotator who has not
+seen the first labels fills data/agreement/second.jsonl; `python -m marsad.learn.agreement`
+prints Cohen's kappa on `status` (five classes, and reported vs not) and source-span agreement.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[3] / "data"
+SAMPLE = ROOT / "agreement" / "sample.jsonl"
+SECOND = ROOT / "agreement" / "second.jsonl"
+SEED = 2026
+SIZE = 200
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def draw(files: Sequence[Path], size: int = SIZE, seed: int = SEED) -> list[dict[str, Any]]:
+    """`size` random (sentence, event) pairs, with text, type and trigger only."""
+    pairs = [
+        {"id": r["id"], "event": n, "text": r["text"], "type": e["type"], "trigger": e["trigger"]}
+        for path in sorted(files)
+        for r in _read(path)
+        for n, e in enumerate(r["events"])
+    ]
+    return random.Random(seed).sample(pairs, size)
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa of two label sequences of equal length."""
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def _overlap(x: str | None, y: str | None, text: str) -> bool:
+    if not x or not y:
+        return x == y or (not x and not y)
+    sx, sy = text.find(x), text.find(y)
+    return sx >= 0 and sy >= 0 and sx < sy + len(y) and sy < sx + len(x)
+
+
+def agreement(first_files: Sequence[Path], second: Path = SECOND) -> dict[str, Any]:
+    """Kappa on status (5 classes and binary reported/not) and source/target span agreement."""
+    first = {(r["id"], n): (r["text"], e) for p in first_files for r in _read(p) for n, e in enumerate(r["events"])}
+    a: list[str] = []
+    b: list[str] = []
+    spans = {"source": 0, "target": 0}
+    for row in _read(second):
+        text, gold = first[(row["id"], row["event"])]
+        a.append(gold["status"])
+        b.append(row["status"])
+        for role in spans:
+            spans[role] += _overlap(gold.get(role), row.get(role), text)
+    n = len(a)
+    binary = (["reported" if s == "reported" else "not" for s in a], ["reported" if s == "reported" else "not" for s in b])
+    return {"pairs": n, "kappa_status": round(cohen_kappa(a, b), 3), "kappa_reported": round(cohen_kappa(*binary), 3),
+            "raw_status": round(sum(x == y for x, y in zip(a, b, strict=True)) / n, 3),
+            "source_span_agreement": round(spans["source"] / n, 3), "target_span_agreement": round(spans["target"] / n, 3),
+            "confusion": Counter(f"{x}->{y}" for x, y in zip(a, b, strict=True) if x != y).most_common()}  # fmt: skip
+
+
+def main(argv: Sequence[str]) -> int:
+    files = sorted((ROOT / "annotations").glob("*.jsonl"))
+    if argv[:1] == ["sample"]:
+        chosen = [Path(f) for f in argv[1:]] or files
+        SAMPLE.parent.mkdir(parents=True, exist_ok=True)
+        SAMPLE.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in draw(chosen)), encoding="utf-8")
+        print(f"wrote {SIZE} pairs to {SAMPLE}")
+        return 0
+    print(json.dumps(agreement(files), ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

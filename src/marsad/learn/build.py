@@ -1,0 +1,145 @@
+"""`marsad train` / `make model`: train the shipped detector and record its cross-validated card.
+
+Steps: read the gold and the team's sentences → candidate examples → nested grouped CV with and
+without the team set (the ablation) → per-class figures on the team's held-out folds → C and
+thresholds chosen by grouped CV on everything → fit on everything → write the model file.
+Deterministic: fixed seeds, liblinear, sorted inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from marsad.learn import detector as model_file
+from marsad.learn.cv import assign_folds, inner_select
+from marsad.learn.data_sources import Example, Item, examples, load_gsr, load_team, text_key
+from marsad.learn.evaluation import cross_validate, team_heldout
+from marsad.learn.features import HASH_BITS, hashed
+from marsad.learn.relevance import POLITICAL_DOMAINS, Relevance, article_features
+from marsad.learn.train import SEED, fit
+from marsad.lexicon.loader import Lexicon, default_lexicon
+from marsad.text.normalize import normalize
+from marsad.text.segment import segment
+
+Progress = Callable[[str], None]
+RELEVANCE_C = 0.3
+KEEP_POLITICAL = 0.98
+GSR_SOURCE = "openeventdata/arabic_event_gsr, dev split (MIT), read from the path given at training time"
+TEAM_SOURCE = "data/annotations/*.jsonl (Marsad team, MIT; docs/annotation.md)"
+
+
+def default_annotations() -> Path:
+    """data/annotations of the source checkout (the team's sentences are not installed)."""
+    return Path(__file__).resolve().parents[3] / "data" / "annotations"
+
+
+def _data_card(items: list[Item]) -> dict[str, Any]:
+    gsr = [i for i in items if i.corpus == "gsr"]
+    team = [i for i in items if i.corpus == "team"]
+    return {
+        "gsr": {"source": GSR_SOURCE, "sentences": len(gsr), "documents": len({i.group for i in gsr}),
+                "text_keys": sorted({text_key(i.text) for i in gsr})},  # fmt: skip
+        "team": {"source": TEAM_SOURCE, "sentences": len(team), "documents": len({i.group for i in team})},
+    }
+
+
+def evaluate(
+    items: list[Item],
+    batch: list[Example],
+    lex: Lexicon,
+    *,
+    folds: int = 5,
+    bits: int = HASH_BITS,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The cross-validated figures: with the team set, without it (ablation), and per class on
+    the team's held-out folds (C and thresholds as chosen on everything, see `train`)."""
+    say = progress or (lambda _: None)
+    figures: dict[str, Any] = {"cv": cross_validate(items, batch, lex, k=folds, bits=bits, progress=say)}
+    if any(i.corpus == "team" for i in items):
+        say("ablation: without the team set")
+        figures["cv_without_team"] = cross_validate(items, batch, lex, k=folds, with_team=False, bits=bits)
+    return figures
+
+
+def _documents(items: list[Item]) -> list[tuple[str, list[int], bool]]:
+    """The team's invented articles: (doc, hashed relevance features, political?)."""
+    texts: dict[str, list[str]] = {}
+    domain: dict[str, str] = {}
+    for item in items:
+        if item.corpus == "team":
+            texts.setdefault(item.group, []).append(item.text)
+            domain[item.group] = item.domain
+    out = []
+    for group, sentences in texts.items():
+        tokens = segment(normalize(" ".join(sentences))).tokens
+        out.append((group, hashed(article_features(tokens)), domain[group] in POLITICAL_DOMAINS))
+    return out
+
+
+def train_relevance(items: list[Item], *, folds: int = 5) -> tuple[Relevance, dict[str, Any]] | None:
+    """The article relevance model, fitted on the team's documents; its threshold is the highest
+    that keeps `KEEP_POLITICAL` of the political documents in grouped cross-validation: losing
+    the events of a political article costs more than keeping a few of another."""
+    docs = _documents(items)
+    if len({political for _, _, political in docs}) < 2:
+        return None
+    batch = [Example(n, "", True, tuple(ix), float(pol), 1.0) for n, (_, ix, pol) in enumerate(docs)]
+    fold_of = assign_folds([g for g, _, _ in docs], folds, SEED + 3)
+    scores = [0.0] * len(docs)
+    for fold in range(folds):
+        part = [e for e in batch if fold_of[docs[e.item][0]] != fold]
+        test = [e for e in batch if fold_of[docs[e.item][0]] == fold]
+        for e, p in zip(test, fit(part, RELEVANCE_C).predict(test), strict=True):
+            scores[e.item] = float(p)
+    political = sorted(p for p, (_, _, pol) in zip(scores, docs, strict=True) if pol)
+    others = [p for p, (_, _, pol) in zip(scores, docs, strict=True) if not pol]
+    threshold = round(political[int(len(political) * (1 - KEEP_POLITICAL))], 3)
+    cv = {"documents": len(docs), "political": len(political), "threshold": threshold,
+          "political_kept": round(sum(p >= threshold for p in political) / len(political), 3),
+          "others_gated": round(sum(p < threshold for p in others) / max(len(others), 1), 3)}  # fmt: skip
+    fitted = fit(batch, RELEVANCE_C)
+    return Relevance(fitted.weights, fitted.bias, threshold), cv
+
+
+def load_items(gold: Path, annotations: Path | None) -> list[Item]:
+    return load_gsr(gold) + (load_team(annotations) if annotations else [])
+
+
+def train(
+    gold: Path,
+    annotations: Path | None,
+    out: Path,
+    *,
+    folds: int = 5,
+    cross_validation: bool = True,
+    lexicon: Lexicon | None = None,
+    bits: int = HASH_BITS,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train, cross-validate and write the detector to `out`; returns its card."""
+    say = progress or (lambda _: None)
+    lex = lexicon or default_lexicon()
+    items = load_items(gold, annotations)
+    batch = examples(items, lex, bits)
+    say(f"{len(items)} sentences, {len(batch)} candidate examples")
+    card: dict[str, Any] = {"hash_bits": bits, "seed": SEED, "trained": dt.date.today().isoformat(),
+                            "data": _data_card(items)}  # fmt: skip
+    if cross_validation:
+        card.update(evaluate(items, batch, lex, folds=folds, bits=bits, progress=say))
+    c, thresholds = inner_select(items, batch, set(range(len(items))), k=folds, bits=bits)
+    say(f"final: C={c} thresholds={thresholds}")
+    if cross_validation and any(i.corpus == "team" for i in items):
+        card["team_heldout"] = team_heldout(items, batch, lex, c, thresholds, k=folds, bits=bits)
+    fitted = fit(batch, c, bits=bits)
+    relevance = train_relevance(items, folds=folds)
+    if relevance is not None:
+        card["relevance"] = {"cv": relevance[1], "source": TEAM_SOURCE}
+        say(f"relevance: {relevance[1]}")
+    card.update({"C": c, "thresholds": thresholds["default"],
+                 "presets": {name: {"thresholds": t} for name, t in thresholds.items()}})  # fmt: skip
+    model_file.save(out, fitted.weights, fitted.bias, card, relevance[0] if relevance else None)
+    return card

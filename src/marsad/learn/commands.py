@@ -1,0 +1,158 @@
+"""`marsad train` and `marsad eval`: the detector's training and its honest evaluation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from marsad.learn.build import default_annotations
+from marsad.learn.detector import default_path
+
+EXIT_OK = 0
+DEFAULT_GOLD = "../shared/eval/gsr_dev"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _annotations(args: argparse.Namespace) -> Path | None:
+    if args.no_team:
+        return None
+    return Path(args.annotations) if args.annotations else default_annotations()
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the detector on the gold and the team's sentences; write the model and its card."""
+    from marsad.learn.build import train
+
+    out = Path(args.out) if args.out else default_path()
+    card = train(Path(args.gold), _annotations(args), out, folds=args.folds, cross_validation=not args.no_cv,
+                 progress=_say)  # fmt: skip
+    _say(f"wrote {out}")
+    if "cv" in card:
+        print_cv(card)
+    return EXIT_OK
+
+
+def _row(name: str, t: str, c: dict[str, Any]) -> str:
+    return (f"{name:<22} {t:<8} {c['precision']:>6.3f} {c['recall']:>6.3f} {c['f1']:>6.3f} "
+            f"{c['tp']:>4} {c['fp']:>4} {c['fn']:>4}")  # fmt: skip
+
+
+def print_cv(figures: dict[str, Any]) -> None:
+    """The cross-validated tables as `make eval` shows them."""
+    for key, title in (("cv", "with the team set"), ("cv_without_team", "gold only (ablation)")):
+        if key not in figures:
+            continue
+        cv = figures[key]
+        print(f"\ncross-validated ({cv['folds']}-fold grouped by document, thresholds chosen inside the "
+              f"training folds), {title}:")  # fmt: skip
+        print(f"{'preset':<22} {'type':<8} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+        for preset, found in cv["presets"].items():
+            for t, c in found.items():
+                print(_row(preset, t, c))
+        print(f"Brier score {cv['brier']}; reliability (bin: n, mean p, observed):")
+        print("  " + "; ".join(f"{r['bin']}: {r['n']}, {r['mean_p']}, {r['observed']}" for r in cv["reliability"]))
+        print("precision-recall curve (threshold: PROTEST P/R, ASSAULT P/R):")
+        print("  " + "; ".join(f"{p['threshold']}: {p['PROTEST']['precision']}/{p['PROTEST']['recall']}, "
+                               f"{p['ASSAULT']['precision']}/{p['ASSAULT']['recall']}" for p in cv["pr_curve"]))  # fmt: skip
+    held = figures.get("team_heldout")
+    if held:
+        print("\nteam set, held-out folds: decision right per status:class (right/n):")
+        print("  " + "; ".join(f"{k} {v['right']}/{v['n']}" for k, v in held["classes"].items()))
+        print("  sentences without any event, none coded, per domain: "
+              + "; ".join(f"{k} {v['right']}/{v['n']}" for k, v in held["no_event_sentences"].items()))
+
+
+def _positions(gold: Path) -> dict[str, int]:
+    """Gold sentence text → its position in its source document (read from the row id)."""
+    from marsad.learn.data_sources import load_gsr
+
+    return {item.text: item.index for item in load_gsr(gold)}
+
+
+def _in_sample(gold: Path) -> tuple[int, int]:
+    """How many of the gold sentences the shipped model was trained on, of how many."""
+    from marsad.learn.data_sources import load_gsr, text_key
+    from marsad.learn.detector import load_detector
+
+    trained = set(load_detector().card.get("data", {}).get("gsr", {}).get("text_keys", []))
+    keys = [text_key(item.text) for item in load_gsr(gold)]
+    return sum(k in trained for k in keys), len(keys)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the coder on a GSR-format gold directory (and, with --cv, cross-validate the detector)."""
+    from marsad.evaluate import evaluate_dir
+    from marsad.pipeline import code_text
+
+    gold = Path(args.directory)
+    positions = _positions(gold)
+    result = evaluate_dir(
+        gold,
+        lambda text: code_text(text, first_sentence=positions.get(text, 0)),
+        actor_coder=lambda text: code_text(text, min_confidence=0.0),
+    )
+    seen, total = _in_sample(gold)
+    sample = "in-sample" if seen else "held-out"
+    if args.errors:
+        errors = {"mistakes": result["mistakes"], "actor_errors": result["actor_errors"]}
+        Path(args.errors).write_text(json.dumps(errors, ensure_ascii=False, indent=1), encoding="utf-8")
+    summary: dict[str, Any] = {"detection": result["detection"], "actors": result["actors"],
+                               "sample": sample, "trained_on": seen, "sentences": total}  # fmt: skip
+    if args.cv:
+        from marsad.learn.build import evaluate, load_items
+        from marsad.learn.data_sources import examples
+        from marsad.lexicon.loader import default_lexicon
+
+        items = load_items(gold, _annotations(args))
+        summary.update(evaluate(items, examples(items, default_lexicon()), default_lexicon(), folds=args.folds,
+                                progress=_say))  # fmt: skip
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return EXIT_OK
+    _print_detection(summary, sample, seen, total)
+    if args.cv:
+        print_cv(summary)
+    return EXIT_OK
+
+
+def _print_detection(summary: dict[str, Any], sample: str, seen: int, total: int) -> None:
+    note = (f"IN-SAMPLE: the shipped model was trained on {seen} of these {total} sentences; "
+            "these figures flatter it — the honest ones are `marsad eval --cv` (make eval)")  # fmt: skip
+    print(note if seen else f"held-out: none of these {total} sentences were in the shipped model's training data")
+    print(f"{'detection (' + sample + ')':<22} {'type':<8} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for etype, c in summary["detection"].items():
+        print(_row("shipped model", etype, c))
+    print("\nsource actors of every factual trigger mention (no confidence floor):")
+    print(f"{'actors':<10} {'n':>4} {'coverage':>9} {'country':>8} {'role':>6}")
+    for etype, a in summary["actors"].items():
+        print(f"{etype:<10} {a['sentences']:>4} {a['actor_coverage']:>9.3f} "
+              f"{a['source_country_accuracy']:>8.3f} {a['source_role_accuracy']:>6.3f}")  # fmt: skip
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("train", help="train the event detector (needs scikit-learn: marsad[train])",
+                       epilog="Example: marsad train --gold ../shared/eval/gsr_dev")  # fmt: skip
+    p.add_argument("--gold", default=DEFAULT_GOLD, help=f"GSR-format gold directory (default: {DEFAULT_GOLD})")
+    p.add_argument("--annotations", help="the team's annotated sentences (default: data/annotations)")
+    p.add_argument("--no-team", action="store_true", help="train on the gold only")
+    p.add_argument("--out", help="model file to write (default: the shipped one in the package)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    p.add_argument("--no-cv", action="store_true", help="skip the cross-validated figures (faster)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("eval", help="score against GSR-format gold data (--cv: cross-validated figures)",
+                       epilog="Example: marsad eval ../shared/eval/gsr_dev --cv")  # fmt: skip
+    p.add_argument("directory", help="directory with *_gsr.csv and *_spans.json")
+    p.add_argument("--cv", action="store_true", help="also cross-validate the detector (trains; needs marsad[train])")
+    p.add_argument("--annotations", help="--cv: the team's annotated sentences (default: data/annotations)")
+    p.add_argument("--no-team", action="store_true", help="--cv: gold only")
+    p.add_argument("--folds", type=int, default=5, help="--cv: folds (default: 5)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--errors", metavar="FILE", help="write misclassified sentences to FILE (JSON)")
+    p.set_defaults(func=cmd_eval)

@@ -1,0 +1,135 @@
+"""The event detector: P(the sentence reports this candidate event as having happened).
+
+A logistic model over hashed features (learn/features.py), stored as a data file: an `.npz` with
+the weight vector and a JSON card (versions, threshold, presets, training data, cross-validated
+figures). Loading reads arrays only (`allow_pickle=False`): a model file can never run code.
+Inference is numpy alone; training (scikit-learn) lives in learn/train.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from marsad.errors import ModelError
+from marsad.learn.features import FEATURE_VERSION, CandidateView, SentenceView, features, hashed
+from marsad.learn.relevance import Relevance, article_features
+
+MODEL_VERSION = 1
+_FIX = "rebuild it with `make model` (or `marsad train`), or reinstall Marsad"
+
+
+def default_path() -> Path:
+    return Path(__file__).parent / "data" / "detector.npz"
+
+
+@dataclass(frozen=True)
+class Detector:
+    """Weights, bias and card of a trained detector; `threshold` is the default decision point."""
+
+    weights: npt.NDArray[np.float32]
+    bias: float
+    card: dict[str, Any]
+    relevance: Relevance | None = None
+
+    def threshold(self, event_type: str, preset: str = "default") -> float:
+        """The decision threshold of `event_type` under a preset ("default" = best F1 in
+        cross-validation, "precision", "recall"); types without gold use the shared "*" one."""
+        cuts = self.card["presets"][preset]["thresholds"]
+        return float(cuts.get(event_type, cuts["*"]))
+
+    def presets(self) -> tuple[str, ...]:
+        return tuple(self.card["presets"])
+
+    def score(self, indices: list[int]) -> float:
+        """The probability for one candidate's hashed feature indices."""
+        z = float(self.weights[indices].sum()) + self.bias if indices else self.bias
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def probability(self, candidate: CandidateView, sentence: SentenceView) -> float:
+        return self.score(hashed(features(candidate, sentence), int(self.card["hash_bits"])))
+
+    def political(self, tokens: tuple[str, ...]) -> float | None:
+        """P(the article is political or conflict news), None when the model has no relevance part."""
+        if self.relevance is None:
+            return None
+        return self.relevance.score(hashed(article_features(tokens), int(self.card["hash_bits"])))
+
+
+def save(
+    path: Path,
+    weights: npt.NDArray[np.float32],
+    bias: float,
+    card: dict[str, Any],
+    relevance: Relevance | None = None,
+) -> None:
+    """Write a model file (weights as float32, the card as JSON text), atomically."""
+    full = {**card, "model_version": MODEL_VERSION, "feature_version": FEATURE_VERSION, "bias": bias}
+    arrays: dict[str, Any] = {"weights": weights.astype(np.float32)}
+    if relevance is not None:
+        full["relevance"] = {**full.get("relevance", {}), "bias": relevance.bias, "threshold": relevance.threshold}
+        arrays["relevance_weights"] = relevance.weights.astype(np.float32)
+    arrays["card"] = np.array(json.dumps(full, ensure_ascii=False, sort_keys=True))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(path)
+
+
+def load(path: Path) -> Detector:
+    """Read a model file; any problem is a `ModelError` naming the file and the fix."""
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found; {_FIX}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            weights = np.asarray(data["weights"], dtype=np.float32)
+            card = json.loads(str(data["card"]))
+            gate = np.asarray(data["relevance_weights"], dtype=np.float32) if "relevance_weights" in data else None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: unreadable model file ({type(exc).__name__}: {exc}); {_FIX}") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"{path}: model card is not a JSON object; {_FIX}")
+    for name, want in (("model_version", MODEL_VERSION), ("feature_version", FEATURE_VERSION)):
+        if card.get(name) != want:
+            raise ModelError(f"{path}: {name} {card.get(name)!r}, this Marsad needs {want}; {_FIX}")
+    bits = card.get("hash_bits")
+    if not isinstance(bits, int) or weights.shape != (1 << bits,):
+        raise ModelError(f"{path}: weights of shape {weights.shape} do not match hash_bits {bits!r}; {_FIX}")
+    presets = card.get("presets")
+    if not isinstance(presets, dict) or not all(
+        isinstance(p, dict) and isinstance(p.get("thresholds"), dict) and "*" in p["thresholds"]
+        for p in presets.values()
+    ) or "default" not in presets:
+        raise ModelError(f"{path}: model card lacks its thresholds or presets; {_FIX}")
+    weights.setflags(write=False)
+    relevance = None
+    if gate is not None:
+        if gate.shape != weights.shape or not isinstance(card.get("relevance"), dict):
+            raise ModelError(f"{path}: relevance weights do not match the card; {_FIX}")
+        gate.setflags(write=False)
+        relevance = Relevance(gate, float(card["relevance"]["bias"]), float(card["relevance"]["threshold"]))
+    return Detector(weights, float(card["bias"]), card, relevance)
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, Detector] = {}
+
+
+def load_detector(path: Path | None = None) -> Detector:
+    """The detector at `path` (default: the shipped one), read once per process, shared read-only."""
+    where = path or default_path()
+    found = _loaded.get(where)
+    if found is not None:
+        return found
+    with _lock:
+        if where not in _loaded:
+            _loaded[where] = load(where)
+        return _loaded[where]

@@ -1,0 +1,146 @@
+"""Cross-validated figures of the detector: gold P/R/F1 per preset, calibration, PR curve, and
+accuracy per construction class on the team's held-out sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from marsad.learn.cv import (
+    GOLD_TYPES,
+    PRESET_BETA,
+    THRESHOLDS,
+    Tally,
+    Thresholds,
+    as_detector,
+    assign_folds,
+    brier,
+    inner_select,
+    reliability,
+    tallies,
+)
+from marsad.learn.data_sources import POSITIVE, REPORTED, Example, Item
+from marsad.learn.detector import Detector
+from marsad.learn.features import HASH_BITS
+from marsad.learn.train import SEED, fit
+from marsad.lexicon.loader import Lexicon
+from marsad.model import Event
+from marsad.pipeline import code_text
+
+Progress = Callable[[str], None]
+
+
+def _factual_best(events: Sequence[Event], event_type: str) -> float:
+    return max((e.confidence for e in events if e.event_type == event_type and e.factual), default=0.0)
+
+
+def coded_scores(items: Sequence[Item], which: Sequence[int], detector: Detector, lexicon: Lexicon) -> dict[int, float]:
+    """gsr item → the highest confidence of a factual event of its gold type, coded by the pipeline."""
+    out: dict[int, float] = {}
+    for i in which:
+        item = items[i]
+        events = code_text(item.text, lexicon=lexicon, detector=detector, min_confidence=0.0,
+                           first_sentence=item.index)  # fmt: skip
+        assert item.gold_type is not None
+        out[i] = _factual_best(events, item.gold_type)
+    return out
+
+
+def cross_validate(
+    items: Sequence[Item],
+    batch: Sequence[Example],
+    lexicon: Lexicon,
+    *,
+    k: int = 5,
+    with_team: bool = True,
+    bits: int = HASH_BITS,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Nested grouped k-fold on the gold; P/R/F1 of every preset, pooled over the test folds."""
+    gsr = [i for i, item in enumerate(items) if item.corpus == "gsr"]
+    team = {i for i, item in enumerate(items) if item.corpus == "team"} if with_team else set()
+    folds = assign_folds([items[i].group for i in gsr], k)
+    scores: dict[int, float] = {}
+    per_preset = {name: {t: Tally() for t in GOLD_TYPES} for name in PRESET_BETA}
+    chosen: list[dict[str, Any]] = []
+    for fold in range(k):
+        test = [i for i in gsr if folds[items[i].group] == fold]
+        train = {i for i in gsr if folds[items[i].group] != fold} | team
+        c, thresholds = inner_select(items, batch, train, bits=bits)
+        model = fit([e for e in batch if e.item in train], c, bits=bits)
+        fold_scores = coded_scores(items, test, as_detector(model, thresholds, bits), lexicon)
+        scores.update(fold_scores)
+        for name, threshold in thresholds.items():
+            for t, tally in tallies(items, test, fold_scores, threshold).items():
+                _merge(per_preset[name][t], tally)
+        chosen.append({"fold": fold, "C": c, "thresholds": thresholds, "test_sentences": len(test)})
+        if progress:
+            progress(f"fold {fold + 1}/{k}: C={c} thresholds={thresholds}")
+    pairs = [(scores[i], items[i].label == POSITIVE) for i in gsr if items[i].scored]
+    return {
+        "folds": k,
+        "with_team": with_team,
+        "presets": {name: {t: v.as_dict() for t, v in found.items()} for name, found in per_preset.items()},
+        "brier": brier(pairs),
+        "reliability": reliability(pairs),
+        "pr_curve": _pr_curve(items, gsr, scores),
+        "chosen": chosen,
+    }
+
+
+def _merge(into: Tally, add: Tally) -> None:
+    into.tp += add.tp
+    into.fp += add.fp
+    into.fn += add.fn
+    into.tn += add.tn
+
+
+def _pr_curve(items: Sequence[Item], gsr: Sequence[int], scores: dict[int, float]) -> list[dict[str, Any]]:
+    """P/R per type at every fifth threshold of the grid, from the pooled out-of-fold scores."""
+    curve: list[dict[str, Any]] = []
+    for threshold in THRESHOLDS[::5]:
+        found = tallies(items, gsr, scores, {"*": threshold})
+        curve.append({"threshold": threshold, **{t: {"precision": round(v.precision, 3),
+                      "recall": round(v.recall, 3)} for t, v in found.items()}})  # fmt: skip
+    return curve
+
+
+def team_heldout(
+    items: Sequence[Item],
+    batch: Sequence[Example],
+    lexicon: Lexicon,
+    c: float,
+    thresholds: dict[str, Thresholds],
+    *,
+    k: int = 5,
+    bits: int = HASH_BITS,
+) -> dict[str, Any]:
+    """Grouped k-fold over the team's documents (all gold in every training fold): per construction
+    class, how often the coder's decision (reported or not, per annotated event) is right, and per
+    domain how many sentences without any event get a factual event."""
+    team = [i for i, item in enumerate(items) if item.corpus == "team"]
+    everything = set(range(len(items)))
+    folds = assign_folds([items[i].group for i in team], k, SEED + 2)
+    by_class: dict[str, list[int]] = {}
+    by_domain: dict[str, list[int]] = {}
+    for fold in range(k):
+        held = {i for i in team if folds[items[i].group] == fold}
+        model = fit([e for e in batch if e.item in everything - held], c, bits=bits)
+        detector = as_detector(model, thresholds, bits)
+        for i in sorted(held):
+            item = items[i]
+            events = code_text(item.text, lexicon=lexicon, detector=detector, first_sentence=item.index)
+            coded = {e.event_type for e in events if e.factual}
+            for gold in item.events:
+                right = (gold["type"] in coded) == (gold["status"] == REPORTED)
+                key = f"{gold['status']}:{gold.get('class') or 'other'}"
+                by_class.setdefault(key, [0, 0])[0] += right
+                by_class[key][1] += 1
+            if not item.events:
+                by_domain.setdefault(item.domain or "other", [0, 0])[0] += not coded
+                by_domain[item.domain or "other"][1] += 1
+    return {
+        "classes": {key: {"right": r, "n": n, "accuracy": round(r / n, 3)} for key, (r, n) in sorted(by_class.items())},
+        "no_event_sentences": {d: {"right": r, "n": n, "accuracy": round(r / n, 3)}
+                               for d, (r, n) in sorted(by_domain.items())},  # fmt: skip
+    }
