@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from snn import relevance_sample  # noqa: E402
+from snn import relevance_sample
 
-from marsad.pipeline import code_text  # noqa: E402
+from marsad.pipeline import code_text
 
 DATA = Path(__file__).resolve().parent / "data"
 RESULTS = Path(__file__).resolve().parent / "results" / "relevance.json"

@@ -27,8 +27,13 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def code(text: str, *, article_id: str | None = None, date: str | None = None) -> list[Event]:
+def code(
+    text: str, *, article_id: str | None = None, date: str | None = None, min_confidence: float | str | None = None
+) -> list[Event]:
     """Code one Arabic article into event records; every offset indexes `text`.
+
+    `min_confidence`: None (the cross-validated F1-optimal threshold of each type), "precision" or
+    "recall" (presets documented in docs/model.md), or a probability applied to every type.
 
     `date` is the article's publication date (ISO, e.g. "2018-01-06"): relative dates ("أمس")
     resolve against it; without it the article's dateline is used. An unreadable `date` raises
@@ -47,4 +52,4 @@ def code(text: str, *, article_id: str | None = None, date: str | None = None) -
         )
     if date is not None and parse_record_date(date) is None:
         raise InputError(f"article {article_id!r}: unreadable date {date!r} (expected ISO, e.g. 2018-01-06)")
-    return code_text(text, article_id=article_id, date=date)
+    return code_text(text, article_id=article_id, date=date, min_confidence=min_confidence)

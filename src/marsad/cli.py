@@ -20,6 +20,7 @@ from marsad import __version__
 from marsad.errors import MarsadError
 from marsad.io.readers import BadRecord, read_path
 from marsad.io.resume import prepare_resume
+from marsad.learn.detector import MIN_CONFIDENCE_HELP
 from marsad.model import Article, Event
 from marsad.progress import Progress
 
@@ -71,6 +72,7 @@ def _input_paths(args: argparse.Namespace) -> list[str] | None:
 def cmd_code(args: argparse.Namespace) -> int:
     """Code articles to JSONL events."""
     from marsad.extract.dates import parse_record_date
+    from marsad.learn.detector import load_detector
     from marsad.pipeline import code_text
 
     paths = _input_paths(args)
@@ -79,6 +81,7 @@ def cmd_code(args: argparse.Namespace) -> int:
     if args.resume and not args.out:
         print("marsad: --resume needs --out FILE", file=sys.stderr)
         return EXIT_USAGE
+    load_detector().floors(args.min_confidence)  # a bad setting stops here, before any article is read
     done = prepare_resume(Path(args.out)) if args.resume else set()
     progress = Progress()
     with _output(args.out, append=args.resume) as out:
@@ -89,7 +92,7 @@ def cmd_code(args: argparse.Namespace) -> int:
             if date is not None and parse_record_date(date) is None:
                 print(f"marsad: article {item.id}: unreadable date {date!r}, coded without it", file=sys.stderr)
                 date = None
-            events = code_text(item.text, article_id=item.id, date=date)
+            events = code_text(item.text, article_id=item.id, date=date, min_confidence=args.min_confidence)
             out.write("".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events))
             progress.tick()
     progress.close()
@@ -194,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="continue an interrupted run: keep the articles already in --out, code the rest",
     )
+    p.add_argument("--min-confidence", metavar="P", help=MIN_CONFIDENCE_HELP)
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("places", help="print every place mention recognised, one JSON object a line",

@@ -198,9 +198,7 @@ def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence, s_index: int) 
     return view, proposals
 
 
-def propose_all(
-    text: str, lexicon: Lexicon, *, first_sentence: int = 0
-) -> list[tuple[Proposal, SentenceView, str]]:
+def propose_all(text: str, lexicon: Lexicon, *, first_sentence: int = 0) -> list[tuple[Proposal, SentenceView, str]]:
     """Every candidate of a text with its sentence view and the type the coder would emit
     (training and evaluation read candidates through this, exactly as `code_text` sees them)."""
     seg = segment(normalize(text))
@@ -220,13 +218,13 @@ def _events_of_sentence(
     s_index: int,
     position: int,
     article_id: str | None,
-    min_confidence: float | None,
+    floors: dict[str, float],
 ) -> list[tuple[int, Event]]:
     """The sentence's events, each with the index of its trigger's first token.
 
-    The detector's probability becomes `Event.confidence`; a factual candidate under
-    `min_confidence` (None: the detector's threshold for its type) is dropped, a negated or
-    hypothetical one is kept with its flag. `position` is the sentence's place in its article (a feature of the detector).
+    The detector's probability becomes `Event.confidence`; a factual candidate under the floor
+    of its type (`floors`, "*" for the others) is dropped, a negated or hypothetical one is kept
+    with its flag. `position` is the sentence's place in its article (a feature of the detector).
     """
     sentence = seg.sentences[s_index]
     view, proposals = propose(lexicon, seg, sentence, position)
@@ -236,9 +234,8 @@ def _events_of_sentence(
     events: list[tuple[int, Event]] = []
     for p in proposals:
         score = round(detector.probability(p.view, view), 3)
-        entry = p.candidate.trigger.payload
-        floor = detector.threshold(entry.event_type) if min_confidence is None else min_confidence
-        if score >= floor or not p.candidate.modality.factual:
+        kind = p.candidate.trigger.payload.event_type
+        if score >= floors.get(kind, floors["*"]) or not p.candidate.modality.factual:
             event = _event(seg, evidence_span, p.candidate, p.roles, score, article_id)
             events.append((p.candidate.trigger.first, event))
     return events
@@ -409,7 +406,7 @@ def code_text(
     lexicon: Lexicon | None = None,
     gazetteer: Gazetteer | None = None,
     detector: Detector | None = None,
-    min_confidence: float | None = None,
+    min_confidence: float | str | None = None,
     first_sentence: int = 0,
     relevance_gate: bool = True,
 ) -> list[Event]:
@@ -417,8 +414,9 @@ def code_text(
 
     `date` is the article's publication date (ISO) that relative dates resolve against; without
     it the dateline is used. Each candidate the lexicon proposes gets the detector's probability
-    that the sentence reports it as news; factual mentions under `min_confidence` (default: the
-    detector's cross-validated F1-optimal threshold of their type) are left out; pass 0 to see every candidate.
+    that the sentence reports it as news; factual mentions under `min_confidence` are left out:
+    None = the detector's cross-validated F1-optimal threshold of their type, "precision" or
+    "recall" = those presets, a probability = that floor for every type (0: every candidate).
     `first_sentence`: the position in its article of the text's first sentence, when the text is
     an excerpt (the detector reads a sentence's position: leads report, later sentences elaborate).
     `relevance_gate`: in an article the relevance model judges not political (sports, business,
@@ -426,11 +424,12 @@ def code_text(
     """
     lex = lexicon or default_lexicon()
     model = detector or load_detector()
+    floors = model.floors(min_confidence)
     seg = segment(normalize(text))
     events: list[Event] = []
     setting: _Setting | None = None
     for s_index, sentence in enumerate(seg.sentences):
-        found = _events_of_sentence(lex, model, seg, s_index, first_sentence + s_index, article_id, min_confidence)
+        found = _events_of_sentence(lex, model, seg, s_index, first_sentence + s_index, article_id, floors)
         if found:
             setting = setting or _setting(seg, date, gazetteer or load_gazetteer())
             events.extend(merge_sentence_events(_situate(seg, setting, sentence, s_index, found)))

@@ -67,7 +67,10 @@ def agreement(first_files: Sequence[Path], second: Path = SECOND) -> dict[str, A
         for role in spans:
             spans[role] += _overlap(gold.get(role), row.get(role), text)
     n = len(a)
-    binary = (["reported" if s == "reported" else "not" for s in a], ["reported" if s == "reported" else "not" for s in b])
+    binary = (
+        ["reported" if s == "reported" else "not" for s in a],
+        ["reported" if s == "reported" else "not" for s in b],
+    )
     return {"pairs": n, "kappa_status": round(cohen_kappa(a, b), 3), "kappa_reported": round(cohen_kappa(*binary), 3),
             "raw_status": round(sum(x == y for x, y in zip(a, b, strict=True)) / n, 3),
             "source_span_agreement": round(spans["source"] / n, 3), "target_span_agreement": round(spans["target"] / n, 3),

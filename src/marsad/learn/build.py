@@ -16,7 +16,7 @@ from typing import Any
 from marsad.learn import detector as model_file
 from marsad.learn.cv import assign_folds, inner_select
 from marsad.learn.data_sources import Example, Item, examples, load_gsr, load_team, text_key
-from marsad.learn.evaluation import cross_validate, team_heldout
+from marsad.learn.evaluation import cross_validate, other_type_thresholds, team_heldout, team_scores
 from marsad.learn.features import HASH_BITS, hashed
 from marsad.learn.relevance import POLITICAL_DOMAINS, Relevance, article_features
 from marsad.learn.train import SEED, fit
@@ -40,8 +40,12 @@ def _data_card(items: list[Item]) -> dict[str, Any]:
     gsr = [i for i in items if i.corpus == "gsr"]
     team = [i for i in items if i.corpus == "team"]
     return {
-        "gsr": {"source": GSR_SOURCE, "sentences": len(gsr), "documents": len({i.group for i in gsr}),
-                "text_keys": sorted({text_key(i.text) for i in gsr})},  # fmt: skip
+        "gsr": {
+            "source": GSR_SOURCE,
+            "sentences": len(gsr),
+            "documents": len({i.group for i in gsr}),
+            "text_keys": sorted({text_key(i.text) for i in gsr}),
+        },
         "team": {"source": TEAM_SOURCE, "sentences": len(team), "documents": len({i.group for i in team})},
     }
 
@@ -98,9 +102,13 @@ def train_relevance(items: list[Item], *, folds: int = 5) -> tuple[Relevance, di
     political = sorted(p for p, (_, _, pol) in zip(scores, docs, strict=True) if pol)
     others = [p for p, (_, _, pol) in zip(scores, docs, strict=True) if not pol]
     threshold = round(political[int(len(political) * (1 - KEEP_POLITICAL))], 3)
-    cv = {"documents": len(docs), "political": len(political), "threshold": threshold,
-          "political_kept": round(sum(p >= threshold for p in political) / len(political), 3),
-          "others_gated": round(sum(p < threshold for p in others) / max(len(others), 1), 3)}  # fmt: skip
+    cv = {
+        "documents": len(docs),
+        "political": len(political),
+        "threshold": threshold,
+        "political_kept": round(sum(p >= threshold for p in political) / len(political), 3),
+        "others_gated": round(sum(p < threshold for p in others) / max(len(others), 1), 3),
+    }
     fitted = fit(batch, RELEVANCE_C)
     return Relevance(fitted.weights, fitted.bias, threshold), cv
 
@@ -126,20 +134,33 @@ def train(
     items = load_items(gold, annotations)
     batch = examples(items, lex, bits)
     say(f"{len(items)} sentences, {len(batch)} candidate examples")
-    card: dict[str, Any] = {"hash_bits": bits, "seed": SEED, "trained": dt.date.today().isoformat(),
-                            "data": _data_card(items)}  # fmt: skip
+    card: dict[str, Any] = {
+        "hash_bits": bits,
+        "seed": SEED,
+        "trained": dt.date.today().isoformat(),
+        "data": _data_card(items),
+    }
     if cross_validation:
         card.update(evaluate(items, batch, lex, folds=folds, bits=bits, progress=say))
     c, thresholds = inner_select(items, batch, set(range(len(items))), k=folds, bits=bits)
     say(f"final: C={c} thresholds={thresholds}")
-    if cross_validation and any(i.corpus == "team" for i in items):
-        card["team_heldout"] = team_heldout(items, batch, lex, c, thresholds, k=folds, bits=bits)
+    if any(i.corpus == "team" for i in items):
+        scores = team_scores(items, batch, lex, c, k=folds, bits=bits)
+        for preset, cut in other_type_thresholds(items, scores).items():
+            thresholds[preset]["*"] = cut
+        say(f"types without gold: thresholds from the team's held-out folds {thresholds}")
+        card["team_heldout"] = team_heldout(items, scores, thresholds["default"])
     fitted = fit(batch, c, bits=bits)
     relevance = train_relevance(items, folds=folds)
     if relevance is not None:
         card["relevance"] = {"cv": relevance[1], "source": TEAM_SOURCE}
         say(f"relevance: {relevance[1]}")
-    card.update({"C": c, "thresholds": thresholds["default"],
-                 "presets": {name: {"thresholds": t} for name, t in thresholds.items()}})  # fmt: skip
+    card.update(
+        {
+            "C": c,
+            "thresholds": thresholds["default"],
+            "presets": {name: {"thresholds": t} for name, t in thresholds.items()},
+        }
+    )
     model_file.save(out, fitted.weights, fitted.bias, card, relevance[0] if relevance else None)
     return card

@@ -64,8 +64,10 @@ def print_cv(figures: dict[str, Any]) -> None:
     if held:
         print("\nteam set, held-out folds: decision right per status:class (right/n):")
         print("  " + "; ".join(f"{k} {v['right']}/{v['n']}" for k, v in held["classes"].items()))
-        print("  sentences without any event, none coded, per domain: "
-              + "; ".join(f"{k} {v['right']}/{v['n']}" for k, v in held["no_event_sentences"].items()))
+        print(
+            "  sentences without any event, none coded, per domain: "
+            + "; ".join(f"{k} {v['right']}/{v['n']}" for k, v in held["no_event_sentences"].items())
+        )
 
 
 def _positions(gold: Path) -> dict[str, int]:

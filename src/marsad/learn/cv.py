@@ -11,8 +11,9 @@ and never a test fold.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ def assign_folds(groups: Sequence[str], k: int, seed: int = SEED) -> dict[str, i
     return {g: n % k for n, g in enumerate(unique)}
 
 
-def sentence_scores(items: Sequence[Item], batch: Sequence[Example], probs: Sequence[float]) -> dict[int, float]:
+def sentence_scores(items: Sequence[Item], batch: Sequence[Example], probs: Iterable[float]) -> dict[int, float]:
     """gsr item → the highest probability among its factual candidates of its gold type (0: none)."""
     best: dict[int, float] = {}
     for e, p in zip(batch, probs, strict=True):
@@ -81,7 +82,9 @@ class Tally:
 Thresholds = dict[str, float]  # event type (or "*" for the types without gold) → threshold
 
 
-def tallies(items: Sequence[Item], which: Sequence[int], scores: dict[int, float], threshold: Thresholds) -> dict[str, Tally]:
+def tallies(
+    items: Sequence[Item], which: Sequence[int], scores: dict[int, float], threshold: Thresholds
+) -> dict[str, Tally]:
     out = {t: Tally() for t in GOLD_TYPES}
     for i in which:
         item = items[i]
@@ -91,7 +94,9 @@ def tallies(items: Sequence[Item], which: Sequence[int], scores: dict[int, float
     return out
 
 
-def _best(items: Sequence[Item], which: Sequence[int], scores: dict[int, float], beta: float, types: Sequence[str]) -> float:
+def _best(
+    items: Sequence[Item], which: Sequence[int], scores: dict[int, float], beta: float, types: Sequence[str]
+) -> float:
     def quality(t: float) -> tuple[float, float]:
         found = tallies(items, which, scores, {"*": t})
         return float(np.mean([found[x].f(beta) for x in types])), -abs(t - 0.5)
@@ -142,14 +147,14 @@ def inner_select(
 
 
 def as_detector(model: Fitted, thresholds: dict[str, Thresholds], bits: int = HASH_BITS) -> Detector:
-    card = {"thresholds": thresholds["default"], "hash_bits": bits,
+    card: dict[str, Any] = {"thresholds": thresholds["default"], "hash_bits": bits,
             "presets": {name: {"thresholds": t} for name, t in thresholds.items()}}  # fmt: skip
     return Detector(model.weights, model.bias, card)
 
 
-def reliability(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> list[dict[str, float | int]]:
+def reliability(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> list[dict[str, Any]]:
     """Calibration table: per probability bin, the count, mean probability and observed rate."""
-    table: list[dict[str, float | int]] = []
+    table: list[dict[str, Any]] = []
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins
         inside = [(p, y) for p, y in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]

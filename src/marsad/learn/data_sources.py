@@ -88,8 +88,17 @@ def load_gsr(directory: Path) -> list[Item]:
                 agreement = int(row["accept"] or 0) / total if total else 0.0
                 label = row["label"].strip()
                 items.append(
-                    Item("gsr", row["id"].strip(), doc, index, row["text"], row["event_type"].strip(), label,
-                         1.0 if label == POSITIVE else agreement, frozenset())  # fmt: skip
+                    Item(
+                        "gsr",
+                        row["id"].strip(),
+                        doc,
+                        index,
+                        row["text"],
+                        row["event_type"].strip(),
+                        label,
+                        1.0 if label == POSITIVE else agreement,
+                        frozenset(),
+                    )
                 )
     if not items:
         raise InputError(f"{directory}: no *_gsr.csv files found")
@@ -108,8 +117,19 @@ def load_team(directory: Path) -> list[Item]:
                 events = tuple(record["events"])
                 reported = frozenset(e["type"] for e in events if e["status"] == REPORTED)
                 items.append(
-                    Item("team", record["id"], f"team:{record['doc']}", 0, record["text"], None, None, 1.0,
-                         reported, events, record.get("domain", ""))  # fmt: skip
+                    Item(
+                        "team",
+                        record["id"],
+                        f"team:{record['doc']}",
+                        0,
+                        record["text"],
+                        None,
+                        None,
+                        1.0,
+                        reported,
+                        events,
+                        record.get("domain", ""),
+                    )
                 )
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise InputError(f"{path.name}:{number}: bad annotation ({exc})") from None
@@ -122,8 +142,21 @@ def _number_in_doc(items: list[Item]) -> list[Item]:
     for item in items:
         index = seen.get(item.group, 0)
         seen[item.group] = index + 1
-        out.append(Item(item.corpus, item.id, item.group, index, item.text, item.gold_type, item.label,
-                        item.agreement, item.reported, item.events, item.domain))  # fmt: skip
+        out.append(
+            Item(
+                item.corpus,
+                item.id,
+                item.group,
+                index,
+                item.text,
+                item.gold_type,
+                item.label,
+                item.agreement,
+                item.reported,
+                item.events,
+                item.domain,
+            )
+        )
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from marsad.errors import ModelError
+from marsad.errors import ModelError, UsageError
 from marsad.learn.features import FEATURE_VERSION, CandidateView, SentenceView, features, hashed
 from marsad.learn.relevance import Relevance, article_features
 
@@ -48,6 +48,25 @@ class Detector:
 
     def presets(self) -> tuple[str, ...]:
         return tuple(self.card["presets"])
+
+    def floors(self, setting: float | str | None) -> dict[str, float]:
+        """Per-type thresholds ("*" for the rest) for a user setting: None = the default preset,
+        a preset name ("precision", "recall"), or a probability that applies to every type."""
+        if setting is None:
+            setting = "default"
+        if isinstance(setting, str):
+            try:
+                setting = float(setting)
+            except ValueError:
+                if setting not in self.card["presets"]:
+                    names = ", ".join(self.presets())
+                    raise UsageError(
+                        f"min-confidence {setting!r}: give a probability 0-1 or a preset ({names})"
+                    ) from None
+                return {t: float(v) for t, v in self.card["presets"][setting]["thresholds"].items()}
+        if not 0.0 <= setting <= 1.0:
+            raise UsageError(f"min-confidence {setting}: a probability must be between 0 and 1")
+        return {"*": float(setting)}
 
     def score(self, indices: list[int]) -> float:
         """The probability for one candidate's hashed feature indices."""
@@ -104,10 +123,14 @@ def load(path: Path) -> Detector:
     if not isinstance(bits, int) or weights.shape != (1 << bits,):
         raise ModelError(f"{path}: weights of shape {weights.shape} do not match hash_bits {bits!r}; {_FIX}")
     presets = card.get("presets")
-    if not isinstance(presets, dict) or not all(
-        isinstance(p, dict) and isinstance(p.get("thresholds"), dict) and "*" in p["thresholds"]
-        for p in presets.values()
-    ) or "default" not in presets:
+    if (
+        not isinstance(presets, dict)
+        or not all(
+            isinstance(p, dict) and isinstance(p.get("thresholds"), dict) and "*" in p["thresholds"]
+            for p in presets.values()
+        )
+        or "default" not in presets
+    ):
         raise ModelError(f"{path}: model card lacks its thresholds or presets; {_FIX}")
     weights.setflags(write=False)
     relevance = None
@@ -133,3 +156,18 @@ def load_detector(path: Path | None = None) -> Detector:
         if where not in _loaded:
             _loaded[where] = load(where)
         return _loaded[where]
+
+
+MIN_CONFIDENCE_HELP = (
+    "keep factual events whose probability reaches P: a number 0-1, or a preset: 'precision' "
+    "(fewer, surer events), 'recall' (more events); default: each type's cross-validated F1-optimal "
+    "threshold (docs/model.md)"
+)
+
+
+def floor_filter(setting: str | float | None) -> tuple[tuple[str, float], ...] | None:
+    """A user's --min-confidence / min_confidence as sorted (type, floor) pairs ("*" = any other
+    type) for filtering stored events; None when no filter was asked for."""
+    if setting is None or setting == "":
+        return None
+    return tuple(sorted(load_detector().floors(setting).items()))

@@ -39,8 +39,7 @@ def coded_scores(items: Sequence[Item], which: Sequence[int], detector: Detector
     out: dict[int, float] = {}
     for i in which:
         item = items[i]
-        events = code_text(item.text, lexicon=lexicon, detector=detector, min_confidence=0.0,
-                           first_sentence=item.index)  # fmt: skip
+        events = code_text(item.text, lexicon=lexicon, detector=detector, min_confidence=0.0, first_sentence=item.index)
         assert item.gold_type is not None
         out[i] = _factual_best(events, item.gold_type)
     return out
@@ -100,47 +99,81 @@ def _pr_curve(items: Sequence[Item], gsr: Sequence[int], scores: dict[int, float
     curve: list[dict[str, Any]] = []
     for threshold in THRESHOLDS[::5]:
         found = tallies(items, gsr, scores, {"*": threshold})
-        curve.append({"threshold": threshold, **{t: {"precision": round(v.precision, 3),
-                      "recall": round(v.recall, 3)} for t, v in found.items()}})  # fmt: skip
+        curve.append(
+            {
+                "threshold": threshold,
+                **{t: {"precision": round(v.precision, 3), "recall": round(v.recall, 3)} for t, v in found.items()},
+            }
+        )
     return curve
 
 
-def team_heldout(
-    items: Sequence[Item],
-    batch: Sequence[Example],
-    lexicon: Lexicon,
-    c: float,
-    thresholds: dict[str, Thresholds],
-    *,
-    k: int = 5,
-    bits: int = HASH_BITS,
-) -> dict[str, Any]:
-    """Grouped k-fold over the team's documents (all gold in every training fold): per construction
-    class, how often the coder's decision (reported or not, per annotated event) is right, and per
-    domain how many sentences without any event get a factual event."""
+def team_scores(
+    items: Sequence[Item], batch: Sequence[Example], lexicon: Lexicon, c: float, *, k: int = 5, bits: int = HASH_BITS
+) -> dict[int, dict[str, float]]:
+    """Out-of-fold scores of the team's sentences (grouped k-fold over its documents, all gold in
+    every training fold): item → event type → the highest confidence of a factual event."""
     team = [i for i, item in enumerate(items) if item.corpus == "team"]
     everything = set(range(len(items)))
     folds = assign_folds([items[i].group for i in team], k, SEED + 2)
-    by_class: dict[str, list[int]] = {}
-    by_domain: dict[str, list[int]] = {}
+    floors: dict[str, Thresholds] = {name: {"*": 0.0} for name in PRESET_BETA}
+    scores: dict[int, dict[str, float]] = {}
     for fold in range(k):
         held = {i for i in team if folds[items[i].group] == fold}
-        model = fit([e for e in batch if e.item in everything - held], c, bits=bits)
-        detector = as_detector(model, thresholds, bits)
+        detector = as_detector(fit([e for e in batch if e.item in everything - held], c, bits=bits), floors, bits)
         for i in sorted(held):
             item = items[i]
-            events = code_text(item.text, lexicon=lexicon, detector=detector, first_sentence=item.index)
-            coded = {e.event_type for e in events if e.factual}
-            for gold in item.events:
-                right = (gold["type"] in coded) == (gold["status"] == REPORTED)
-                key = f"{gold['status']}:{gold.get('class') or 'other'}"
-                by_class.setdefault(key, [0, 0])[0] += right
-                by_class[key][1] += 1
-            if not item.events:
-                by_domain.setdefault(item.domain or "other", [0, 0])[0] += not coded
-                by_domain[item.domain or "other"][1] += 1
+            found: dict[str, float] = {}
+            for e in code_text(item.text, lexicon=lexicon, detector=detector, min_confidence=0.0,
+                               first_sentence=item.index, relevance_gate=False):  # fmt: skip
+                if e.factual:
+                    found[e.event_type] = max(found.get(e.event_type, 0.0), e.confidence)
+            scores[i] = found
+    return scores
+
+
+def other_type_thresholds(items: Sequence[Item], scores: dict[int, dict[str, float]]) -> dict[str, float]:
+    """Per preset, the threshold of the types without public gold ("*"), chosen on the team's
+    out-of-fold scores: the F-beta-best decision "is an event of this type reported here?" over
+    every (sentence, type) that the annotation or the coder mentions."""
+    pairs: list[tuple[float, bool]] = []
+    for i, found in scores.items():
+        item = items[i]
+        mentioned = {e["type"] for e in item.events} | set(found)
+        pairs.extend((found.get(t, 0.0), t in item.reported) for t in mentioned if t not in GOLD_TYPES)
+    chosen: dict[str, float] = {}
+    for preset, beta in PRESET_BETA.items():
+
+        def quality(t: float, beta: float = beta) -> tuple[float, float]:
+            tally = Tally()
+            for p, gold in pairs:
+                tally.add(p >= t, gold)
+            return tally.f(beta), -abs(t - 0.5)
+
+        chosen[preset] = max(THRESHOLDS, key=quality)
+    return chosen
+
+
+def team_heldout(items: Sequence[Item], scores: dict[int, dict[str, float]], floors: Thresholds) -> dict[str, Any]:
+    """On the team's out-of-fold scores at `floors`: per status:class, how often the decision
+    (reported or not, per annotated event) is right; per domain, how many sentences without any
+    event get none."""
+    by_class: dict[str, list[int]] = {}
+    by_domain: dict[str, list[int]] = {}
+    for i, found in scores.items():
+        item = items[i]
+        coded = {t for t, p in found.items() if p >= floors.get(t, floors["*"])}
+        for gold in item.events:
+            right = (gold["type"] in coded) == (gold["status"] == REPORTED)
+            key = f"{gold['status']}:{gold.get('class') or 'other'}"
+            by_class.setdefault(key, [0, 0])[0] += right
+            by_class[key][1] += 1
+        if not item.events:
+            by_domain.setdefault(item.domain or "other", [0, 0])[0] += not coded
+            by_domain[item.domain or "other"][1] += 1
     return {
         "classes": {key: {"right": r, "n": n, "accuracy": round(r / n, 3)} for key, (r, n) in sorted(by_class.items())},
-        "no_event_sentences": {d: {"right": r, "n": n, "accuracy": round(r / n, 3)}
-                               for d, (r, n) in sorted(by_domain.items())},  # fmt: skip
+        "no_event_sentences": {
+            d: {"right": r, "n": n, "accuracy": round(r / n, 3)} for d, (r, n) in sorted(by_domain.items())
+        },
     }

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from marsad.extract.modality import Modality
 from marsad.lexicon.loader import data_dir, read_tsv
@@ -25,7 +26,9 @@ from marsad.text.morph import bare, lemma_key, stem_keys
 FEATURE_VERSION = 1
 HASH_BITS = 18
 _PUNCT = frozenset(".!?؟:;؛،,\"'«»()[]-–—")
-_CLAUSE_OPENERS = frozenset({"حيث", "اذ", "فيما", "بينما", "كما", "ثم", "بعدما", "عندما", "حين", "الذي", "التي", "الذين"})
+_CLAUSE_OPENERS = frozenset(
+    {"حيث", "اذ", "فيما", "بينما", "كما", "ثم", "بعدما", "عندما", "حين", "الذي", "التي", "الذين"}
+)
 _WINDOW = 3
 _CLAUSE_REACH = 12
 _CHAR_REACH = 6  # words on each side of the trigger whose character 4-grams are features
@@ -192,7 +195,7 @@ def _context_features(c: CandidateView, s: SentenceView) -> list[str]:
 def _ngrams(s: SentenceView) -> list[str]:
     words = [_word(tokens) for tokens in s.tokens[s.first : s.last] if tokens not in _PUNCT]
     out = [f"u={w}" for w in words]
-    out.extend(f"b={a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    out.extend(f"b={a}_{b}" for a, b in pairwise(words))
     return out
 
 

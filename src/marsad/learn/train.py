@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,10 +33,10 @@ class Fitted:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def _sklearn() -> tuple[type, object]:
+def _sklearn() -> tuple[Any, Any]:
     try:
-        from scipy.sparse import csr_matrix
-        from sklearn.linear_model import LogisticRegression
+        from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
     except ImportError:
         raise UsageError('training needs scikit-learn: pip install "marsad[train]"') from None
     return LogisticRegression, csr_matrix
@@ -61,7 +62,7 @@ def fit(batch: Sequence[Example], c: float, *, bits: int = HASH_BITS) -> Fitted:
     if len(set(labels)) < 2:
         raise UsageError("training needs both positive and negative examples")
     shape = (len(labels), 1 << bits)
-    x = csr((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=shape)  # type: ignore[operator]
-    model = logistic(C=c, solver="liblinear", max_iter=1000, random_state=SEED)  # type: ignore[operator]
+    x = csr((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=shape)
+    model = logistic(C=c, solver="liblinear", max_iter=1000, random_state=SEED)
     model.fit(x, np.array(labels), sample_weight=np.array(weights))
     return Fitted(model.coef_[0].astype(np.float32), float(model.intercept_[0]), c)

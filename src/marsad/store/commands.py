@@ -11,14 +11,16 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from marsad.errors import UsageError
 from marsad.io.export import FORMATS, export
 from marsad.io.readers import FEED_SUFFIXES, BadRecord, CsvColumns, csv_columns_of, iter_files, read_path
+from marsad.learn.detector import MIN_CONFIDENCE_HELP, floor_filter
 from marsad.model import Article
-from marsad.store.ingest import Progress, Report, ingest, lexicon_version, recode, stale_count
+from marsad.store.ingest import Progress, Report, code_article, ingest, lexicon_version, recode, stale_count
 from marsad.store.query import EventFilter
 from marsad.store.store import open_store
 
@@ -65,12 +67,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"marsad: cannot read {missing[0]}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
+    floor_filter(args.min_confidence)  # a bad setting stops here, before any article is read
     columns = CsvColumns(text=args.csv_text_col, id=args.csv_id_col, date=args.csv_date_col)
     files = list(iter_files(args.paths))
     total = sum(_estimate(file, columns) for file in files)
     with open_store(args.db) as store:
         progress = Progress(total, enabled=None if args.progress is None else args.progress)
-        report = ingest(store, _records(files, columns), source=args.source, progress=progress)
+        coder = partial(code_article, min_confidence=args.min_confidence)
+        report = ingest(store, _records(files, columns), source=args.source, progress=progress, coder=coder)
         progress.close()
     return _finish(report, as_json=args.json, verb="stored")
 
@@ -113,7 +117,8 @@ def _filters(args: argparse.Namespace) -> EventFilter:
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     return EventFilter(event_type=args.type, mode=args.mode, country=args.country, since=args.since,
-                       until=args.until, place=args.place, actor=args.actor, text=args.text, limit=args.limit)  # fmt: skip
+                       until=args.until, place=args.place, actor=args.actor, text=args.text, limit=args.limit,
+                       confidence=floor_filter(args.min_confidence))  # fmt: skip
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -151,6 +156,9 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--actor", help="source or target: text substring, country code or role code")
     p.add_argument("--text", help="substring of the evidence sentence or article title")
     p.add_argument("--limit", type=int, help="at most this many events")
+    p.add_argument(
+        "--min-confidence", metavar="P", help="only events with a factual mention at this level: " + MIN_CONFIDENCE_HELP
+    )
 
 
 def _progress_flag(p: argparse.ArgumentParser) -> None:
@@ -169,6 +177,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--csv-text-col", default="text", help="CSV column with the article text (default: text)")
     p.add_argument("--csv-id-col", help="CSV column with the article id (default: id if present, else FILE:ROW)")
     p.add_argument("--csv-date-col", help="CSV column with the publication date (default: date if present)")
+    p.add_argument("--min-confidence", metavar="P", help=MIN_CONFIDENCE_HELP)
     _progress_flag(p)
     p.set_defaults(func=cmd_ingest)
 

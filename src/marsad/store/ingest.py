@@ -23,16 +23,18 @@ Coder = Callable[[Article], list[Event]]
 ARABIC = frozenset({"ar", "arz", "ary"})
 
 
-def code_article(article: Article) -> list[Event]:
+def code_article(article: Article, min_confidence: float | str | None = None) -> list[Event]:
     """The public coder, `marsad.code`, applied to one article."""
     import marsad
 
-    return marsad.code(article.text, article_id=article.id, date=article.date)
+    return marsad.code(article.text, article_id=article.id, date=article.date, min_confidence=min_confidence)
 
 
 def lexicon_version() -> str:
-    """A short hash of the marsad version and every lexicon data file: it changes when coding may."""
+    """A short hash of the marsad version, every lexicon data file and the trained detector: it
+    changes when coding may."""
     import marsad
+    from marsad.learn.detector import default_path
     from marsad.lexicon.loader import data_dir
 
     digest = hashlib.sha256(marsad.__version__.encode())
@@ -40,6 +42,9 @@ def lexicon_version() -> str:
     for file in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(str(file.relative_to(root)).encode())
         digest.update(file.read_bytes())
+    model = default_path()
+    if model.is_file():
+        digest.update(model.read_bytes())
     return f"{marsad.__version__}+{digest.hexdigest()[:12]}"
 
 

@@ -51,6 +51,7 @@ class EventFilter:
     text: str | None = None
     limit: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    confidence: tuple[tuple[str, float], ...] | None = None  # (type, floor) pairs, "*" = other types
 
 
 def _check_date(name: str, value: str | None) -> None:
@@ -94,11 +95,26 @@ def where_clause(db: Backend, f: EventFilter, *, materialize: bool = False) -> t
             sql, values = clause(db, needle, facets, materialize=materialize)
             clauses.append(sql)
             params += values
+    if f.confidence:
+        sql, values = _confidence_clause(f.confidence)
+        clauses.append(sql)
+        params += values
     if f.bbox:
         min_lon, min_lat, max_lon, max_lat = f.bbox
         clauses.append(_bbox_clause(f.bbox))
         params += [min_lon, max_lon, min_lat, max_lat]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _confidence_clause(floors: tuple[tuple[str, float], ...]) -> tuple[str, list[Any]]:
+    """Events with at least one factual mention whose confidence reaches its type's floor."""
+    named = [(t, v) for t, v in floors if t != "*"]
+    other = dict(floors).get("*", 0.0)
+    case = "CASE m.event_type " + " ".join("WHEN ? THEN ?" for _ in named) + " ELSE ? END" if named else "?"
+    params: list[Any] = [x for pair in named for x in pair] + [other]
+    sql = ("e.id IN (SELECT m.event_id FROM mentions m WHERE m.event_id IS NOT NULL AND NOT m.negated "
+           f"AND NOT m.hypothetical AND m.confidence >= {case})")  # fmt: skip
+    return sql, params
 
 
 def _bbox_clause(bbox: tuple[float, float, float, float]) -> str:

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from marsad.learn.detector import floor_filter
 from marsad.model import Article
 from marsad.store import EventFilter
 from marsad.store.ingest import Report, ingest
@@ -79,6 +80,13 @@ def event_filter(
     until: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="last date")] = None,
     actor: Annotated[str | None, Query(max_length=TEXT, description="actor text part, country or role")] = None,
     q: Annotated[str | None, Query(max_length=TEXT, description="text in an evidence sentence or title")] = None,
+    min_confidence: Annotated[
+        str | None,
+        Query(
+            pattern=r"^(precision|recall|default|0(\.\d+)?|1(\.0+)?)$",
+            description="events with a factual mention at this probability: 0-1, or precision / recall / default",
+        ),
+    ] = None,
 ) -> EventFilter:
     """The filters shared by /api/events and /api/stats; they combine with AND."""
     for name, value in (("place", place), ("actor", actor), ("q", q)):
@@ -88,7 +96,7 @@ def event_filter(
         raise ApiError(422, "invalid_parameter", f"since={since} is after until={until}")
     return EventFilter(event_type=event_type or None, mode=mode or None, country=country or None, since=since,
                        until=until, place=place or None, actor=actor or None, text=q or None,
-                       bbox=parse_bbox(bbox))  # fmt: skip
+                       bbox=parse_bbox(bbox), confidence=floor_filter(min_confidence))  # fmt: skip
 
 
 Filters = Annotated[EventFilter, Depends(event_filter)]

@@ -1,0 +1,80 @@
+"""The team's annotated sentences follow docs/annotation.md, and agreement is measured right."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from marsad.learn.agreement import SECOND, agreement, cohen_kappa
+from marsad.learn.build import default_annotations
+from marsad.learn.data_sources import load_team
+from marsad.ontology import EVENT_TYPES, MODES
+
+STATUSES = {"reported", "named", "detail", "hypothetical", "negated"}
+FILES = sorted(default_annotations().glob("*.jsonl"))
+
+
+def _records() -> list[dict]:
+    return [json.loads(line) for path in FILES for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_every_annotation_follows_the_guideline() -> None:
+    records = _records()
+    assert len(records) >= 1500
+    assert len({r["id"] for r in records}) == len(records), "ids are unique"
+    for r in records:
+        assert set(r) >= {"id", "doc", "domain", "text", "events"}, r["id"]
+        for e in r["events"]:
+            assert e["type"] in EVENT_TYPES, r["id"]
+            assert e["mode"] is None or e["mode"] in MODES.get(e["type"], ()), (r["id"], e["mode"])
+            assert e["status"] in STATUSES, r["id"]
+            for role in ("trigger", "source", "target"):
+                assert e.get(role) is None or e[role] in r["text"], (r["id"], role, e.get(role))
+            assert e["trigger"], r["id"]
+
+
+def test_a_document_is_contiguous() -> None:
+    seen: list[str] = []
+    for r in _records():
+        if not seen or seen[-1] != r["doc"]:
+            assert r["doc"] not in seen, f"doc {r['doc']} is split"
+            seen.append(r["doc"])
+
+
+def test_the_set_covers_every_type_and_the_hard_negatives() -> None:
+    events = [e for r in _records() for e in r["events"]]
+    reported = Counter(e["type"] for e in events if e["status"] == "reported")
+    assert set(reported) == set(EVENT_TYPES), "every PLOVER type has reported examples"
+    not_reported = Counter(e["status"] for e in events if e["status"] != "reported")
+    assert all(not_reported[s] >= 30 for s in STATUSES - {"reported"})
+    classes = Counter(e.get("class") for e in events)
+    for hard in ("trial", "charge", "investigation", "anniversary", "background", "commentary", "detail",
+                 "call", "plan", "negation", "denial", "foiled"):  # fmt: skip
+        assert classes[hard] >= 5, hard
+    domains = Counter(r["domain"] for r in _records())
+    assert all(domains[d] >= 25 for d in ("sports", "economy", "culture", "weather", "accident"))
+
+
+def test_team_items_number_sentences_within_their_document() -> None:
+    items = load_team(default_annotations())
+    first = next(i for i in items if i.group == items[0].group and i.index == 1)
+    assert first.group.startswith("team:")
+
+
+def test_cohen_kappa_known_values() -> None:
+    assert cohen_kappa(["a", "b", "a", "b"], ["a", "b", "a", "b"]) == 1.0
+    # observed 0.5, expected 0.5 -> kappa 0
+    assert cohen_kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == 0.0
+    # 20 items: 15 agree; marginals a: 10/10 and 11/9 -> pe = (10*11 + 10*9)/400 = 0.5
+    a = ["a"] * 10 + ["b"] * 10
+    b = ["a"] * 8 + ["b"] * 2 + ["a"] * 3 + ["b"] * 7
+    assert cohen_kappa(a, b) == pytest.approx((0.75 - 0.5) / 0.5)
+
+
+def test_the_second_annotation_is_complete_and_scored() -> None:
+    result = agreement(FILES, SECOND)
+    assert result["pairs"] == 200
+    assert 0.0 <= result["kappa_status"] <= 1.0

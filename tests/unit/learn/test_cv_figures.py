@@ -1,0 +1,35 @@
+"""The shipped model's card records cross-validated figures; rerunning the cross-validation on
+the same data reproduces them (within noise). Skipped where the gold is not beside the repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from marsad.learn.build import default_annotations, load_items
+from marsad.learn.data_sources import examples, text_key
+from marsad.learn.detector import load_detector
+from marsad.learn.evaluation import cross_validate
+from marsad.lexicon.loader import default_lexicon
+
+GOLD = Path(__file__).resolve().parents[3] / ".." / "shared" / "eval" / "gsr_dev"
+pytestmark = pytest.mark.skipif(not GOLD.is_dir(), reason=f"no gold at {GOLD}")
+pytest.importorskip("sklearn")
+
+
+def test_the_card_was_trained_on_this_gold() -> None:
+    card = load_detector().card
+    items = load_items(GOLD, None)
+    assert set(card["data"]["gsr"]["text_keys"]) == {text_key(i.text) for i in items}
+    assert card["data"]["team"]["sentences"] == len(load_items(GOLD, default_annotations())) - len(items)
+
+
+def test_cross_validation_reproduces_the_recorded_figures() -> None:
+    card = load_detector().card
+    items = load_items(GOLD, default_annotations())
+    lexicon = default_lexicon()
+    figures = cross_validate(items, examples(items, lexicon), lexicon, k=card["cv"]["folds"])
+    for event_type, recorded in card["cv"]["presets"]["default"].items():
+        assert figures["presets"]["default"][event_type]["f1"] == pytest.approx(recorded["f1"], abs=0.02)
+    assert figures["brier"] == pytest.approx(card["cv"]["brier"], abs=0.01)
