@@ -75,13 +75,13 @@ def cmd_code(args: argparse.Namespace) -> int:
     from marsad.learn.detector import load_detector
     from marsad.pipeline import code_text
 
+    load_detector().floors(args.min_confidence)  # a bad setting stops here, before any input is read
     paths = _input_paths(args)
     if paths is None:
         return EXIT_USAGE
     if args.resume and not args.out:
         print("marsad: --resume needs --out FILE", file=sys.stderr)
         return EXIT_USAGE
-    load_detector().floors(args.min_confidence)  # a bad setting stops here, before any article is read
     done = prepare_resume(Path(args.out)) if args.resume else set()
     progress = Progress()
     with _output(args.out, append=args.resume) as out:
@@ -137,10 +137,14 @@ def samples_dir() -> Path:
 
 
 def _summary_line(event: Event) -> str:
+    """One event as read (HTML entities decoded, whitespace collapsed), with its probability."""
+    from marsad.web.spans import readable
+
     src = event.source
-    who = f"{src.text} [{src.name_en or '?'}|{src.country or '-'}|{src.role or '-'}]" if src else "—"
+    who = f"{readable(src.text)} [{src.name_en or '?'}|{src.country or '-'}|{src.role or '-'}]" if src else "—"
     flags = "".join(f" ({f})" for f, on in (("negated", event.negated), ("hypothetical", event.hypothetical)) if on)
-    return f"  {event.event_type:<9} {event.mode or '':<14} «{event.evidence.trigger}» by {who}{flags}"
+    trigger = readable(event.evidence.trigger)
+    return f"  {event.event_type:<9} {event.mode or '':<14} p={event.confidence:.2f} «{trigger}» by {who}{flags}"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -34,4 +34,4 @@ class ModelError(MarsadError):
     """A trained model file is missing, damaged or of another version (the message names the
     file and the fix: `make model`)."""
 
-    code = "E401"
+    code = "E601"

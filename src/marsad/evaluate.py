@@ -30,16 +30,41 @@ NEGATIVE = frozenset({"easy no", "difficult no"})
 
 @dataclass
 class Counts:
+    """A confusion table of binary decisions, with precision, recall and F-beta."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
     tn: int = 0
 
+    def add(self, predicted: bool, gold: bool) -> None:
+        if predicted and gold:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif gold:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    def merge(self, other: Counts) -> None:
+        self.tp, self.fp, self.fn, self.tn = (
+            self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.tn + other.tn)  # fmt: skip
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    def f(self, beta: float = 1.0) -> float:
+        p, r, b2 = self.precision, self.recall, beta * beta
+        return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
+
     def as_dict(self) -> dict[str, float | int]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f(), 4),
                 "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}  # fmt: skip
 
 
@@ -82,16 +107,11 @@ def score_detection(rows: Iterable[dict[str, str]], coder: Coder) -> tuple[dict[
         c = counts.setdefault(etype, Counts())
         predicted = bool(_factual_of_type(coder(row["text"]), etype))
         gold = label == POSITIVE
-        if predicted and gold:
-            c.tp += 1
-        elif predicted:
-            c.fp += 1
-            mistakes.append({"kind": "fp", "event_type": etype, "label": label, "text": row["text"]})
-        elif gold:
-            c.fn += 1
-            mistakes.append({"kind": "fn", "event_type": etype, "label": label, "text": row["text"]})
-        else:
-            c.tn += 1
+        c.add(predicted, gold)
+        if predicted != gold:
+            mistakes.append(
+                {"kind": "fp" if predicted else "fn", "event_type": etype, "label": label, "text": row["text"]}
+            )
     return counts, mistakes
 
 

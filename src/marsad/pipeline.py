@@ -28,7 +28,7 @@ from marsad.extract.places import PlaceMention, find_places
 from marsad.extract.quantities import Quantities, find_quantities
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.learn.detector import Detector, load_detector
-from marsad.learn.features import CandidateView, SentenceView
+from marsad.learn.features import CandidateView, SentenceView, frame_positions
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, Place, When
 from marsad.ontology import QUAD_CLASS
@@ -145,10 +145,10 @@ class Proposal:
     view: CandidateView
 
 
-def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence, s_index: int) -> tuple[SentenceView, list[Proposal]]:
+def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence) -> tuple[SentenceView, list[Proposal]]:
     """Every candidate event of one sentence (the lexicon's high-recall stage), with its cues."""
     tokens, first, last = seg.tokens, sentence.first_token, sentence.last_token
-    empty = SentenceView(tokens, first, last, s_index, (), ())
+    empty = SentenceView(tokens, first, last, (), ())
     trigger_starts, cue_starts, actor_starts = lexicon.heads.scan(tokens, first, last)
     if not trigger_starts and not cue_starts:
         return empty, []  # no trigger and no protester noun: nothing can be an event
@@ -167,9 +167,8 @@ def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence, s_index: int) 
         is_counted(tokens, first, last),
         names_a_year(tokens, first, last),
     )
-    view = SentenceView(
-        tokens, first, last, s_index, tuple(c.trigger.payload.event_type for c in candidates), tuple(reports)
-    )
+    types = tuple(c.trigger.payload.event_type for c in candidates)
+    view = SentenceView(tokens, first, last, types, tuple(reports), frame_positions(tokens, first, last))
     proposals: list[Proposal] = []
     for candidate in candidates:
         trig = candidate.trigger
@@ -198,13 +197,13 @@ def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence, s_index: int) 
     return view, proposals
 
 
-def propose_all(text: str, lexicon: Lexicon, *, first_sentence: int = 0) -> list[tuple[Proposal, SentenceView, str]]:
+def propose_all(text: str, lexicon: Lexicon) -> list[tuple[Proposal, SentenceView, str]]:
     """Every candidate of a text with its sentence view and the type the coder would emit
     (training and evaluation read candidates through this, exactly as `code_text` sees them)."""
     seg = segment(normalize(text))
     out: list[tuple[Proposal, SentenceView, str]] = []
-    for s_index, sentence in enumerate(seg.sentences):
-        view, proposals = propose(lexicon, seg, sentence, first_sentence + s_index)
+    for sentence in seg.sentences:
+        view, proposals = propose(lexicon, seg, sentence)
         for p in proposals:
             entry = p.candidate.trigger.payload
             out.append((p, view, retype(entry.event_type, entry.mode, p.roles.source)[0]))
@@ -216,7 +215,6 @@ def _events_of_sentence(
     detector: Detector,
     seg: Segmented,
     s_index: int,
-    position: int,
     article_id: str | None,
     floors: dict[str, float],
 ) -> list[tuple[int, Event]]:
@@ -224,16 +222,17 @@ def _events_of_sentence(
 
     The detector's probability becomes `Event.confidence`; a factual candidate under the floor
     of its type (`floors`, "*" for the others) is dropped, a negated or hypothetical one is kept
-    with its flag. `position` is the sentence's place in its article (a feature of the detector).
+    with its flag.
     """
     sentence = seg.sentences[s_index]
-    view, proposals = propose(lexicon, seg, sentence, position)
+    view, proposals = propose(lexicon, seg, sentence)
     if not proposals:
         return []
     evidence_span = seg.norm.orig_span(sentence.start, sentence.end)
     events: list[tuple[int, Event]] = []
-    for p in proposals:
-        score = round(detector.probability(p.view, view), 3)
+    scores = detector.probabilities([p.view for p in proposals], view)
+    for p, probability in zip(proposals, scores, strict=True):
+        score = round(probability, 3)
         kind = p.candidate.trigger.payload.event_type
         if score >= floors.get(kind, floors["*"]) or not p.candidate.modality.factual:
             event = _event(seg, evidence_span, p.candidate, p.roles, score, article_id)
@@ -407,7 +406,6 @@ def code_text(
     gazetteer: Gazetteer | None = None,
     detector: Detector | None = None,
     min_confidence: float | str | None = None,
-    first_sentence: int = 0,
     relevance_gate: bool = True,
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
@@ -417,8 +415,6 @@ def code_text(
     that the sentence reports it as news; factual mentions under `min_confidence` are left out:
     None = the detector's cross-validated F1-optimal threshold of their type, "precision" or
     "recall" = those presets, a probability = that floor for every type (0: every candidate).
-    `first_sentence`: the position in its article of the text's first sentence, when the text is
-    an excerpt (the detector reads a sentence's position: leads report, later sentences elaborate).
     `relevance_gate`: in an article the relevance model judges not political (sports, business,
     weather ...), keep only the events that pass the detector's "precision" threshold.
     """
@@ -429,7 +425,7 @@ def code_text(
     events: list[Event] = []
     setting: _Setting | None = None
     for s_index, sentence in enumerate(seg.sentences):
-        found = _events_of_sentence(lex, model, seg, s_index, first_sentence + s_index, article_id, floors)
+        found = _events_of_sentence(lex, model, seg, s_index, article_id, floors)
         if found:
             setting = setting or _setting(seg, date, gazetteer or load_gazetteer())
             events.extend(merge_sentence_events(_situate(seg, setting, sentence, s_index, found)))
@@ -439,9 +435,10 @@ def code_text(
 
 
 def gate(events: list[Event], detector: Detector, tokens: tuple[str, ...]) -> list[Event]:
-    """The events of a non-political article that the detector is very sure of (none are lost
-    from an article judged political)."""
+    """In an article judged not political, the factual events the detector is very sure of
+    ("precision" preset) and the flagged negated/hypothetical ones; nothing is removed from an
+    article judged political."""
     political = detector.political(tokens)
     if political is None or detector.relevance is None or political >= detector.relevance.threshold:
         return events
-    return [e for e in events if e.confidence >= detector.threshold(e.event_type, "precision")]
+    return [e for e in events if not e.factual or e.confidence >= detector.threshold(e.event_type, "precision")]

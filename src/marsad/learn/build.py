@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.learn import detector as model_file
-from marsad.learn.cv import assign_folds, inner_select
+from marsad.learn.cv import Choice, assign_folds, inner_select, weighted
 from marsad.learn.data_sources import Example, Item, examples, load_gsr, load_team, text_key
 from marsad.learn.evaluation import cross_validate, other_type_thresholds, team_heldout, team_scores
 from marsad.learn.features import HASH_BITS, hashed
@@ -50,6 +50,20 @@ def _data_card(items: list[Item]) -> dict[str, Any]:
     }
 
 
+def final_choice(
+    items: list[Item], batch: list[Example], lex: Lexicon, *, folds: int = 5, bits: int = HASH_BITS
+) -> tuple[Choice, dict[str, Any]]:
+    """C, team weight and gold-type thresholds by grouped CV on all the gold; the other types'
+    thresholds and the per-class figures from the team's held-out folds."""
+    choice = inner_select(items, batch, set(range(len(items))), k=folds, bits=bits)
+    if not any(i.corpus == "team" for i in items):
+        return choice, {}
+    scores = team_scores(items, batch, lex, choice, k=folds, bits=bits)
+    for preset, cut in other_type_thresholds(items, scores).items():
+        choice.thresholds[preset]["*"] = cut
+    return choice, team_heldout(items, scores, choice.thresholds["default"])
+
+
 def evaluate(
     items: list[Item],
     batch: list[Example],
@@ -60,12 +74,14 @@ def evaluate(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The cross-validated figures: with the team set, without it (ablation), and per class on
-    the team's held-out folds (C and thresholds as chosen on everything, see `train`)."""
+    the team's held-out folds."""
     say = progress or (lambda _: None)
     figures: dict[str, Any] = {"cv": cross_validate(items, batch, lex, k=folds, bits=bits, progress=say)}
     if any(i.corpus == "team" for i in items):
         say("ablation: without the team set")
         figures["cv_without_team"] = cross_validate(items, batch, lex, k=folds, with_team=False, bits=bits)
+        say("the team's held-out folds")
+        figures["team_heldout"] = final_choice(items, batch, lex, folds=folds, bits=bits)[1]
     return figures
 
 
@@ -141,23 +157,24 @@ def train(
         "data": _data_card(items),
     }
     if cross_validation:
-        card.update(evaluate(items, batch, lex, folds=folds, bits=bits, progress=say))
-    c, thresholds = inner_select(items, batch, set(range(len(items))), k=folds, bits=bits)
-    say(f"final: C={c} thresholds={thresholds}")
-    if any(i.corpus == "team" for i in items):
-        scores = team_scores(items, batch, lex, c, k=folds, bits=bits)
-        for preset, cut in other_type_thresholds(items, scores).items():
-            thresholds[preset]["*"] = cut
-        say(f"types without gold: thresholds from the team's held-out folds {thresholds}")
-        card["team_heldout"] = team_heldout(items, scores, thresholds["default"])
-    fitted = fit(batch, c, bits=bits)
+        card["cv"] = cross_validate(items, batch, lex, k=folds, bits=bits, progress=say)
+        if any(i.corpus == "team" for i in items):
+            say("ablation: without the team set")
+            card["cv_without_team"] = cross_validate(items, batch, lex, k=folds, with_team=False, bits=bits)
+    choice, held = final_choice(items, batch, lex, folds=folds, bits=bits)
+    thresholds = choice.thresholds
+    say(f"final: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")
+    if held:
+        card["team_heldout"] = held
+    fitted = fit(weighted(items, batch, choice.team_weight), choice.c, bits=bits)
     relevance = train_relevance(items, folds=folds)
     if relevance is not None:
         card["relevance"] = {"cv": relevance[1], "source": TEAM_SOURCE}
         say(f"relevance: {relevance[1]}")
     card.update(
         {
-            "C": c,
+            "C": choice.c,
+            "team_weight": choice.team_weight,
             "thresholds": thresholds["default"],
             "presets": {name: {"thresholds": t} for name, t in thresholds.items()},
         }

@@ -70,13 +70,6 @@ def print_cv(figures: dict[str, Any]) -> None:
         )
 
 
-def _positions(gold: Path) -> dict[str, int]:
-    """Gold sentence text → its position in its source document (read from the row id)."""
-    from marsad.learn.data_sources import load_gsr
-
-    return {item.text: item.index for item in load_gsr(gold)}
-
-
 def _in_sample(gold: Path) -> tuple[int, int]:
     """How many of the gold sentences the shipped model was trained on, of how many."""
     from marsad.learn.data_sources import load_gsr, text_key
@@ -93,10 +86,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from marsad.pipeline import code_text
 
     gold = Path(args.directory)
-    positions = _positions(gold)
     result = evaluate_dir(
         gold,
-        lambda text: code_text(text, first_sentence=positions.get(text, 0)),
+        lambda text: code_text(text),
         actor_coder=lambda text: code_text(text, min_confidence=0.0),
     )
     seen, total = _in_sample(gold)

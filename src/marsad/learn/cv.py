@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from marsad.evaluate import Counts
 from marsad.learn.data_sources import POSITIVE, Example, Item
 from marsad.learn.detector import Detector
 from marsad.learn.features import HASH_BITS
-from marsad.learn.train import C_GRID, SEED, Fitted, fit
+from marsad.learn.train import C_GRID, SEED, TEAM_WEIGHTS, Fitted, fit
 
 GOLD_TYPES = ("PROTEST", "ASSAULT")
 THRESHOLDS = tuple(round(0.02 * k, 2) for k in range(1, 50))
@@ -44,48 +45,13 @@ def sentence_scores(items: Sequence[Item], batch: Sequence[Example], probs: Iter
     return best
 
 
-@dataclass
-class Tally:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-
-    def add(self, predicted: bool, gold: bool) -> None:
-        if predicted and gold:
-            self.tp += 1
-        elif predicted:
-            self.fp += 1
-        elif gold:
-            self.fn += 1
-        else:
-            self.tn += 1
-
-    def f(self, beta: float = 1.0) -> float:
-        p, r = self.precision, self.recall
-        b2 = beta * beta
-        return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f(), 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}  # fmt: skip
-
-
 Thresholds = dict[str, float]  # event type (or "*" for the types without gold) → threshold
 
 
 def tallies(
     items: Sequence[Item], which: Sequence[int], scores: dict[int, float], threshold: Thresholds
-) -> dict[str, Tally]:
-    out = {t: Tally() for t in GOLD_TYPES}
+) -> dict[str, Counts]:
+    out = {t: Counts() for t in GOLD_TYPES}
     for i in which:
         item = items[i]
         if item.scored and item.gold_type in out:
@@ -115,7 +81,7 @@ def choose_thresholds(items: Sequence[Item], which: Sequence[int], scores: dict[
     return chosen
 
 
-def _mean_f(found: dict[str, Tally], beta: float) -> float:
+def _mean_f(found: dict[str, Counts], beta: float) -> float:
     return float(np.mean([t.f(beta) for t in found.values()]))
 
 
@@ -123,27 +89,43 @@ def _train_part(items: Sequence[Item], batch: Sequence[Example], keep: Callable[
     return [e for e in batch if keep(items[e.item])]
 
 
+@dataclass(frozen=True)
+class Choice:
+    """Hyper-parameters chosen inside the training folds: C, the team set's weight, thresholds."""
+
+    c: float
+    team_weight: float
+    thresholds: dict[str, Thresholds]
+
+
+def weighted(items: Sequence[Item], batch: Sequence[Example], team_weight: float) -> list[Example]:
+    """The batch with every team example weighted `team_weight` (gold examples keep 1)."""
+    return [replace(e, weight=team_weight) if items[e.item].corpus == "team" else e for e in batch]
+
+
 def inner_select(
     items: Sequence[Item], batch: Sequence[Example], train: set[int], *, k: int = 4, bits: int = HASH_BITS
-) -> tuple[float, dict[str, Thresholds]]:
-    """C and thresholds chosen by grouped k-fold inside the training items `train`."""
+) -> Choice:
+    """C, team weight and thresholds chosen by grouped k-fold inside the training items `train`."""
     gsr = [i for i in sorted(train) if items[i].corpus == "gsr"]
     folds = assign_folds([items[i].group for i in gsr], k, SEED + 1)
-    best: tuple[float, float, dict[str, Thresholds]] | None = None
-    for c in C_GRID:
-        scores: dict[int, float] = {}
-        for fold in range(k):
-            held = {i for i in gsr if folds[items[i].group] == fold}
-            part = [e for e in batch if e.item in train and e.item not in held]
-            model = fit(part, c, bits=bits)
-            test = [e for e in batch if e.item in held]
-            scores.update(sentence_scores(items, test, model.predict(test)))
-        thresholds = choose_thresholds(items, gsr, scores)
-        quality = _mean_f(tallies(items, gsr, scores, thresholds["default"]), 1.0)
-        if best is None or quality > best[0]:
-            best = (quality, c, thresholds)
+    with_team = any(items[i].corpus == "team" for i in train)
+    best: tuple[float, Choice] | None = None
+    for team_weight in TEAM_WEIGHTS if with_team else (1.0,):
+        reweighted = weighted(items, batch, team_weight)
+        for c in C_GRID:
+            scores: dict[int, float] = {}
+            for fold in range(k):
+                held = {i for i in gsr if folds[items[i].group] == fold}
+                model = fit([e for e in reweighted if e.item in train and e.item not in held], c, bits=bits)
+                test = [e for e in batch if e.item in held]
+                scores.update(sentence_scores(items, test, model.predict(test)))
+            thresholds = choose_thresholds(items, gsr, scores)
+            quality = _mean_f(tallies(items, gsr, scores, thresholds["default"]), 1.0)
+            if best is None or quality > best[0]:
+                best = (quality, Choice(c, team_weight, thresholds))
     assert best is not None
-    return best[1], best[2]
+    return best[1]
 
 
 def as_detector(model: Fitted, thresholds: dict[str, Thresholds], bits: int = HASH_BITS) -> Detector:

@@ -173,7 +173,7 @@ def examples(items: Iterable[Item], lexicon: Lexicon, bits: int = HASH_BITS) -> 
     """Every candidate of every item that its gold labels."""
     out: list[Example] = []
     for number, item in enumerate(items):
-        for proposal, view, final_type in propose_all(item.text, lexicon, first_sentence=item.index):
+        for proposal, view, final_type in propose_all(item.text, lexicon):
             target = _target(item, final_type)
             if target is None:
                 continue

@@ -12,6 +12,7 @@ import json
 import math
 import threading
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,16 @@ import numpy as np
 import numpy.typing as npt
 
 from marsad.errors import ModelError, UsageError
-from marsad.learn.features import FEATURE_VERSION, CandidateView, SentenceView, features, hashed
+from marsad.learn.features import (
+    FEATURE_VERSION,
+    CandidateView,
+    SentenceView,
+    candidate_features,
+    features,
+    hashed,
+    index_set,
+    sentence_index_set,
+)
 from marsad.learn.relevance import Relevance, article_features
 
 MODEL_VERSION = 1
@@ -75,6 +85,17 @@ class Detector:
 
     def probability(self, candidate: CandidateView, sentence: SentenceView) -> float:
         return self.score(hashed(features(candidate, sentence), int(self.card["hash_bits"])))
+
+    def probabilities(self, candidates: Sequence[CandidateView], sentence: SentenceView) -> list[float]:
+        """`probability` of each candidate of one sentence, the shared sentence features hashed once
+        (the same index sets as `probability`, so the same numbers)."""
+        bits = int(self.card["hash_bits"])
+        shared = sentence_index_set(sentence, bits)
+        out: list[float] = []
+        for candidate in candidates:
+            indices = shared | index_set(candidate_features(candidate, sentence), bits)
+            out.append(self.score(list(indices)))
+        return out
 
     def political(self, tokens: tuple[str, ...]) -> float | None:
         """P(the article is political or conflict news), None when the model has no relevance part."""

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from marsad.evaluate import Counts
 from marsad.learn.cv import (
     GOLD_TYPES,
     PRESET_BETA,
     THRESHOLDS,
-    Tally,
+    Choice,
     Thresholds,
     as_detector,
     assign_folds,
@@ -18,6 +19,7 @@ from marsad.learn.cv import (
     inner_select,
     reliability,
     tallies,
+    weighted,
 )
 from marsad.learn.data_sources import POSITIVE, REPORTED, Example, Item
 from marsad.learn.detector import Detector
@@ -39,7 +41,7 @@ def coded_scores(items: Sequence[Item], which: Sequence[int], detector: Detector
     out: dict[int, float] = {}
     for i in which:
         item = items[i]
-        events = code_text(item.text, lexicon=lexicon, detector=detector, min_confidence=0.0, first_sentence=item.index)
+        events = code_text(item.text, lexicon=lexicon, detector=detector, min_confidence=0.0)
         assert item.gold_type is not None
         out[i] = _factual_best(events, item.gold_type)
     return out
@@ -60,21 +62,23 @@ def cross_validate(
     team = {i for i, item in enumerate(items) if item.corpus == "team"} if with_team else set()
     folds = assign_folds([items[i].group for i in gsr], k)
     scores: dict[int, float] = {}
-    per_preset = {name: {t: Tally() for t in GOLD_TYPES} for name in PRESET_BETA}
+    per_preset = {name: {t: Counts() for t in GOLD_TYPES} for name in PRESET_BETA}
     chosen: list[dict[str, Any]] = []
     for fold in range(k):
         test = [i for i in gsr if folds[items[i].group] == fold]
         train = {i for i in gsr if folds[items[i].group] != fold} | team
-        c, thresholds = inner_select(items, batch, train, bits=bits)
-        model = fit([e for e in batch if e.item in train], c, bits=bits)
+        choice = inner_select(items, batch, train, bits=bits)
+        thresholds = choice.thresholds
+        model = fit([e for e in weighted(items, batch, choice.team_weight) if e.item in train], choice.c, bits=bits)
         fold_scores = coded_scores(items, test, as_detector(model, thresholds, bits), lexicon)
         scores.update(fold_scores)
         for name, threshold in thresholds.items():
             for t, tally in tallies(items, test, fold_scores, threshold).items():
-                _merge(per_preset[name][t], tally)
-        chosen.append({"fold": fold, "C": c, "thresholds": thresholds, "test_sentences": len(test)})
+                per_preset[name][t].merge(tally)
+        chosen.append({"fold": fold, "C": choice.c, "team_weight": choice.team_weight, "thresholds": thresholds,
+                       "test_sentences": len(test)})  # fmt: skip
         if progress:
-            progress(f"fold {fold + 1}/{k}: C={c} thresholds={thresholds}")
+            progress(f"fold {fold + 1}/{k}: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")
     pairs = [(scores[i], items[i].label == POSITIVE) for i in gsr if items[i].scored]
     return {
         "folds": k,
@@ -85,13 +89,6 @@ def cross_validate(
         "pr_curve": _pr_curve(items, gsr, scores),
         "chosen": chosen,
     }
-
-
-def _merge(into: Tally, add: Tally) -> None:
-    into.tp += add.tp
-    into.fp += add.fp
-    into.fn += add.fn
-    into.tn += add.tn
 
 
 def _pr_curve(items: Sequence[Item], gsr: Sequence[int], scores: dict[int, float]) -> list[dict[str, Any]]:
@@ -109,7 +106,13 @@ def _pr_curve(items: Sequence[Item], gsr: Sequence[int], scores: dict[int, float
 
 
 def team_scores(
-    items: Sequence[Item], batch: Sequence[Example], lexicon: Lexicon, c: float, *, k: int = 5, bits: int = HASH_BITS
+    items: Sequence[Item],
+    batch: Sequence[Example],
+    lexicon: Lexicon,
+    choice: Choice,
+    *,
+    k: int = 5,
+    bits: int = HASH_BITS,
 ) -> dict[int, dict[str, float]]:
     """Out-of-fold scores of the team's sentences (grouped k-fold over its documents, all gold in
     every training fold): item → event type → the highest confidence of a factual event."""
@@ -120,12 +123,13 @@ def team_scores(
     scores: dict[int, dict[str, float]] = {}
     for fold in range(k):
         held = {i for i in team if folds[items[i].group] == fold}
-        detector = as_detector(fit([e for e in batch if e.item in everything - held], c, bits=bits), floors, bits)
+        part = [e for e in weighted(items, batch, choice.team_weight) if e.item in everything - held]
+        detector = as_detector(fit(part, choice.c, bits=bits), floors, bits)
         for i in sorted(held):
             item = items[i]
             found: dict[str, float] = {}
             for e in code_text(item.text, lexicon=lexicon, detector=detector, min_confidence=0.0,
-                               first_sentence=item.index, relevance_gate=False):  # fmt: skip
+                               relevance_gate=False):  # fmt: skip
                 if e.factual:
                     found[e.event_type] = max(found.get(e.event_type, 0.0), e.confidence)
             scores[i] = found
@@ -145,7 +149,7 @@ def other_type_thresholds(items: Sequence[Item], scores: dict[int, dict[str, flo
     for preset, beta in PRESET_BETA.items():
 
         def quality(t: float, beta: float = beta) -> tuple[float, float]:
-            tally = Tally()
+            tally = Counts()
             for p, gold in pairs:
                 tally.add(p >= t, gold)
             return tally.f(beta), -abs(t - 0.5)

@@ -2,8 +2,10 @@
 
 The lexicon proposes candidates; for each one this module lists named, string-valued features
 (the rules' cues, the trigger's form and key, the words around it and in its clause, frame words
-such as قضية/ذكرى/التحقيق and where they stand, the other triggers of the sentence, its position
-and length, word n-grams). `hashed()` turns them into indices of a fixed-size weight vector, so a
+such as قضية/ذكرى/التحقيق and where they stand, the other triggers of the sentence, its length,
+word n-grams). The sentence's position in its article is not a feature: the gold's sentences come
+from documents whose structure real articles do not share, and with it the cross-validated
+PROTEST F1 was 0.025 lower. `hashed()` turns them into indices of a fixed-size weight vector, so a
 model is a plain array and inference is a sum (learn/detector.py).
 
     "وتظاهر مئات العمال أمام الوزارة أمس" → T=PROTEST, form=past, k=تظاهر, frame=time:after, ...
@@ -15,12 +17,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from marsad.extract.modality import Modality
-from marsad.lexicon.loader import data_dir, read_tsv
-from marsad.text.morph import bare, lemma_key, stem_keys
+from marsad.lexicon.loader import StemKinds
+from marsad.text.morph import bare, lemma_key
 
 # Bump when the features change: a model trained on other features is refused (learn/detector.py).
 FEATURE_VERSION = 1
@@ -41,9 +44,9 @@ class SentenceView:
     tokens: tuple[str, ...]
     first: int
     last: int
-    index: int  # the sentence's position in its article (0 = lead)
     types: tuple[str, ...]  # the event types of all candidates in the sentence
     speech: tuple[int, ...]  # token positions of reporting cues (قال، أفاد ...)
+    frames: tuple[tuple[int, str], ...] = ()  # (token position, frame kind): `frame_positions`
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,27 +71,46 @@ class CandidateView:
     rule_score: float
 
 
-@cache
-def frame_index() -> dict[str, str]:
-    """Light stem → frame kind, from lexicon/data/frames.tsv (read once per process)."""
-    index: dict[str, str] = {}
-    for _, row in read_tsv(data_dir() / "frames.tsv", ("kind", "key", "gloss_en", "example")):
-        index.setdefault(row["key"], row["kind"])
-    return index
+FRAMES = StemKinds("frames.tsv", "kind")
 
 
+@lru_cache(maxsize=262_144)
 def _word(token: str) -> str:
     return lemma_key(bare(token))
 
 
-def _frames(token: str, index: dict[str, str]) -> str | None:
-    word = bare(token)
-    if word in index:
-        return index[word]
-    for key in stem_keys(token):
-        if key in index:
-            return index[key]
-    return None
+class _TokenNames(NamedTuple):
+    """The feature names a token contributes wherever it stands, built once per distinct token."""
+
+    word: str
+    before: tuple[str, ...]  # as the word k tokens before the trigger: "w-1=…", "w-2=…", "w-3=…"
+    after: tuple[str, ...]  # "w+1=…" …
+    clause: str  # "cw=…"
+    unigram: str  # "u=…"
+    surface: str  # "surface=…" (the trigger's first token)
+    opener: str  # "opener=…" (the word before the trigger's clause)
+    chars: tuple[str, ...]  # "cc=…" character 4-grams of "<word>"
+
+
+@lru_cache(maxsize=262_144)
+def _names(token: str) -> _TokenNames:
+    word, plain = _word(token), bare(token)
+    padded = f"<{word}>"
+    return _TokenNames(
+        word,
+        tuple(f"w-{k}={word}" for k in range(1, _WINDOW + 1)),
+        tuple(f"w+{k}={word}" for k in range(1, _WINDOW + 1)),
+        f"cw={word}",
+        f"u={word}",
+        f"surface={plain}",
+        f"opener={plain}",
+        tuple(f"cc={padded[i : i + 4]}" for i in range(len(padded) - 3)),
+    )
+
+
+def frame_positions(tokens: Sequence[str], first: int, last: int) -> tuple[tuple[int, str], ...]:
+    """The frame words of a sentence: (token position, kind), computed once per sentence."""
+    return tuple((k, kind) for k in range(first, last) if (kind := FRAMES.kind_of(tokens[k])) is not None)
 
 
 def _bucket(value: int, edges: Sequence[int]) -> str:
@@ -156,33 +178,27 @@ def _context_features(c: CandidateView, s: SentenceView) -> list[str]:
     out: list[str] = []
     for k in range(1, _WINDOW + 1):
         if c.first - k >= s.first:
-            out.append(f"w-{k}={_word(tokens[c.first - k])}")
+            out.append(_names(tokens[c.first - k]).before[k - 1])
         if c.last - 1 + k < s.last:
-            out.append(f"w+{k}={_word(tokens[c.last - 1 + k])}")
+            out.append(_names(tokens[c.last - 1 + k]).after[k - 1])
     if c.first > s.first:
-        out.append(f"T={t}|w-1={_word(tokens[c.first - 1])}")
-    out.append(f"surface={bare(tokens[c.first])}")
+        out.append(f"T={t}|w-1={_names(tokens[c.first - 1]).word}")
+    out.append(_names(tokens[c.first]).surface)
     lo, hi = _clause(tokens, s.first, s.last, c.first, c.last)
-    out.extend(f"cw={_word(tokens[k])}" for k in range(lo, hi) if not c.first <= k < c.last)
+    out.extend(_names(tokens[k]).clause for k in range(lo, hi) if not c.first <= k < c.last)
     if lo > s.first:
-        out.append(f"opener={bare(tokens[lo - 1])}")
-    index = frame_index()
-    for k in range(s.first, s.last):
+        out.append(_names(tokens[lo - 1]).opener)
+    for k, kind in s.frames:
         if c.first <= k < c.last:
-            continue
-        kind = _frames(tokens[k], index)
-        if kind is None:
             continue
         side = "before" if k < c.first else "after"
         near = "near" if lo <= k < hi else "far"
         out.extend((f"frame={kind}", f"frame={kind}:{side}:{near}", f"T={t}|frame={kind}:{side}"))
     for k in range(max(s.first, c.first - _CHAR_REACH), min(s.last, c.last + _CHAR_REACH)):
-        padded = f"<{_word(tokens[k])}>"
-        out.extend(f"cc={padded[i : i + 4]}" for i in range(len(padded) - 3))
+        out.extend(_names(tokens[k]).chars)
     others = sorted(set(s.types) - {t})
     out.extend(f"other={o}" for o in others)
     out.append(f"ncand={_bucket(len(s.types), (1, 2, 4))}")
-    out.append(f"sent={_bucket(s.index, (0, 1, 3, 6))}")
     out.append(f"len={_bucket(s.last - s.first, (8, 15, 25, 40))}")
     out.append(f"at={_bucket(c.first - s.first, (0, 2, 5, 10, 20))}")
     if any(p < c.first for p in s.speech):
@@ -192,19 +208,37 @@ def _context_features(c: CandidateView, s: SentenceView) -> list[str]:
     return out
 
 
-def _ngrams(s: SentenceView) -> list[str]:
-    words = [_word(tokens) for tokens in s.tokens[s.first : s.last] if tokens not in _PUNCT]
-    out = [f"u={w}" for w in words]
-    out.extend(f"b={a}_{b}" for a, b in pairwise(words))
+def sentence_features(s: SentenceView) -> list[str]:
+    """The features every candidate of the sentence shares: its word unigrams and bigrams."""
+    names = [_names(token) for token in s.tokens[s.first : s.last] if token not in _PUNCT]
+    out = [n.unigram for n in names]
+    out.extend(f"b={a.word}_{b.word}" for a, b in pairwise(names))
     return out
+
+
+def sentence_index_set(s: SentenceView, bits: int = HASH_BITS) -> set[int]:
+    """`index_set(sentence_features(s))`."""
+    return index_set(sentence_features(s), bits)
+
+
+def candidate_features(c: CandidateView, s: SentenceView) -> list[str]:
+    """The features of one candidate that depend on the candidate itself."""
+    return _cue_features(c) + _context_features(c, s)
 
 
 def features(c: CandidateView, s: SentenceView) -> list[str]:
     """All named features of one candidate (order irrelevant, duplicates counted once)."""
-    return _cue_features(c) + _context_features(c, s) + _ngrams(s)
+    return candidate_features(c, s) + sentence_features(s)
+
+
+def index_set(names: Sequence[str], bits: int = HASH_BITS) -> set[int]:
+    """The distinct indices of the features in a 2**bits vector (CRC-32: stable across processes;
+    measured faster than remembering each name's CRC)."""
+    mask = (1 << bits) - 1
+    crc = zlib.crc32
+    return {crc(name.encode("utf-8")) & mask for name in names}
 
 
 def hashed(names: Sequence[str], bits: int = HASH_BITS) -> list[int]:
-    """Distinct indices of the features in a 2**bits vector (CRC-32: stable across processes)."""
-    mask = (1 << bits) - 1
-    return sorted({zlib.crc32(name.encode("utf-8")) & mask for name in names})
+    """`index_set` as a sorted list."""
+    return sorted(index_set(names, bits))

@@ -13,42 +13,24 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
-from marsad.lexicon.loader import data_dir, read_tsv
-from marsad.text.morph import bare, lemma_key, stem_keys
+from marsad.learn.features import _word
+from marsad.lexicon.loader import StemKinds
 
 POLITICAL_DOMAINS = frozenset({"politics", "conflict", "crime"})
 _READ = 400  # tokens read from the article's start (the lead says what the article is)
 
 
-@cache
-def domain_index() -> dict[str, str]:
-    """Light stem → domain, from lexicon/data/domains.tsv (read once per process)."""
-    index: dict[str, str] = {}
-    for _, row in read_tsv(data_dir() / "domains.tsv", ("domain", "key", "gloss_en", "example")):
-        index.setdefault(row["key"], row["domain"])
-    return index
-
-
-def _domain(token: str, index: dict[str, str]) -> str | None:
-    word = bare(token)
-    if word in index:
-        return index[word]
-    for key in stem_keys(token):
-        if key in index:
-            return index[key]
-    return None
+DOMAINS = StemKinds("domains.tsv", "domain")
 
 
 def article_features(tokens: Sequence[str]) -> list[str]:
     """Domain shares (bucketed) and the distinct words of the article's first tokens."""
-    index = domain_index()
     words = [t for t in tokens[:_READ] if len(t) > 1]
-    hits = Counter(d for t in words if (d := _domain(t, index)) is not None)
+    hits = Counter(d for t in words if (d := DOMAINS.kind_of(t)) is not None)
     total = sum(hits.values()) or 1
     out = ["rel:bias"]
     for domain, n in hits.items():
@@ -57,7 +39,7 @@ def article_features(tokens: Sequence[str]) -> list[str]:
         out.append(f"rel:share={domain}:{min(int(share * 5), 4)}")
     if hits:
         out.append(f"rel:top={hits.most_common(1)[0][0]}")
-    out.extend(f"rel:u={lemma_key(bare(t))}" for t in set(words))
+    out.extend(f"rel:u={_word(t)}" for t in set(words))
     return out
 
 

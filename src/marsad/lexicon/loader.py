@@ -7,8 +7,10 @@ modality.tsv. Each row names its file and line in any error.
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from marsad.errors import LexiconError
 from marsad.lexicon.matcher import HeadIndex, PhraseMatcher, compile_pattern
 from marsad.memo import load_once
 from marsad.ontology import EVENT_TYPES, INTERNATIONAL, MODES, NO_EVENT, ROLES
+from marsad.text.morph import bare, stem_keys
 
 # Tie-break order between actor entries matching the same words: a stop entry beats all,
 # a named actor beats a generic agent, a country name or nisba beats a capital (عمان is Oman
@@ -238,3 +241,33 @@ def build_lexicon(directory: Path) -> Lexicon:
 def default_lexicon() -> Lexicon:
     """The bundled lexicons, compiled once per process and shared read-only."""
     return build_lexicon(data_dir())
+
+
+class StemKinds:
+    """A light stem → kind table from a `kind key gloss_en example` TSV (frames.tsv, domains.tsv),
+    read on first use; `kind_of(token)` is memoised per token (bounded, thread-safe)."""
+
+    def __init__(self, name: str, kind_column: str) -> None:
+        self.name, self.columns = name, (kind_column, "key", "gloss_en", "example")
+        self._index: dict[str, str] | None = None
+        self._lock = threading.Lock()
+        self.kind_of = lru_cache(maxsize=131_072)(self._kind_of)
+
+    def index(self) -> dict[str, str]:
+        with self._lock:
+            if self._index is None:
+                found: dict[str, str] = {}
+                for _, row in read_tsv(data_dir() / self.name, self.columns):
+                    found.setdefault(row["key"], row[self.columns[0]])
+                self._index = found
+            return self._index
+
+    def _kind_of(self, token: str) -> str | None:
+        index = self.index()
+        word = bare(token)
+        if word in index:
+            return index[word]
+        for key in sorted(stem_keys(token)):  # sorted: a frozenset's order changes with PYTHONHASHSEED
+            if key in index:
+                return index[key]
+        return None

@@ -67,7 +67,7 @@ def test_loaded_weights_are_read_only(tmp_path: Path) -> None:
 
 
 def test_a_missing_model_names_the_file_and_the_fix(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match=r"\[E401\].*nope\.npz.*make model"):
+    with pytest.raises(ModelError, match=r"\[E601\].*nope\.npz.*make model"):
         load(tmp_path / "nope.npz")
 
 
