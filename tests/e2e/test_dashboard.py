@@ -164,7 +164,9 @@ def test_filter_by_protest_open_an_event_and_read_its_highlighted_arabic_evidenc
         (e, full, at)
         for e in located
         for full in [get_json(f"{site}/api/events/{e['event_id']}")]
-        for at in [next((k for k, m in enumerate(full["mentions"]) if m["record"]["source"] and m["record"]["location"]), None)]
+        for at in [
+            next((k for k, m in enumerate(full["mentions"]) if m["record"]["source"] and m["record"]["location"]), None)
+        ]
         if at is not None
     )
     browser.find_element(By.CSS_SELECTOR, f'#events tr[data-event-id="{event["event_id"]}"] a').click()

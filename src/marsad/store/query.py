@@ -110,7 +110,10 @@ def _confidence_clause(floors: tuple[tuple[str, float], ...]) -> tuple[str, list
     """Events with at least one factual mention whose confidence reaches its type's floor."""
     named = [(t, v) for t, v in floors if t != "*"]
     other = dict(floors).get("*", 0.0)
-    case = "CASE m.event_type " + " ".join("WHEN ? THEN ?" for _ in named) + " ELSE ? END" if named else "?"
+    number = "CAST(? AS DOUBLE PRECISION)"  # PostgreSQL types a bare CASE parameter as text
+    case = (
+        f"CASE m.event_type {' '.join(f'WHEN ? THEN {number}' for _ in named)} ELSE {number} END" if named else number
+    )
     params: list[Any] = [x for pair in named for x in pair] + [other]
     sql = ("e.id IN (SELECT m.event_id FROM mentions m WHERE m.event_id IS NOT NULL AND NOT m.negated "
            f"AND NOT m.hypothetical AND m.confidence >= {case})")  # fmt: skip

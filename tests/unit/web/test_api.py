@@ -547,3 +547,25 @@ def test_10000_events_answer_well_under_100_ms(big_store_url, url):
         assert client.get(url).status_code == 200
         timings.append(time.perf_counter() - started)
     assert statistics.median(timings) < 0.1, timings
+
+
+@pytest.mark.parametrize("setting", ["0", "0.5", "0.9", "1", "precision", "recall", "default"])
+def test_min_confidence_keeps_the_events_with_a_factual_mention_at_that_level(client, setting):
+    from marsad.learn.detector import load_detector
+
+    floors = load_detector().floors(setting)
+    expected = []
+    for event_id in ids(client.get("/api/events?page_size=500")):
+        mentions = [m["record"] for m in client.get(f"/api/events/{event_id}").json()["mentions"]]
+        if any(
+            not m["negated"] and not m["hypothetical"] and m["confidence"] >= floors.get(m["event_type"], floors["*"])
+            for m in mentions
+        ):
+            expected.append(event_id)
+    response = client.get(f"/api/events?page_size=500&min_confidence={setting}")
+    assert ids(response) == expected
+
+
+@pytest.mark.parametrize("setting", ["strict", "1.5", "-0.1", "0.5;DROP"])
+def test_a_bad_min_confidence_is_422(client, setting):
+    assert error_of(client.get(f"/api/events?min_confidence={setting}"), 422) == "invalid_parameter"
