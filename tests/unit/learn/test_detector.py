@@ -153,3 +153,14 @@ def test_event_confidence_is_the_shipped_detectors_probability() -> None:
     floors = detector.floors(None)
     assert all(e.confidence >= floors.get(e.event_type, floors["*"]) for e in kept if e.factual)
     assert len(code_text(text, min_confidence="precision")) <= len(kept) <= len(everything)
+
+
+def test_scoring_a_sentence_at_once_equals_scoring_each_candidate() -> None:
+    detector = load_detector(default_path())
+    text = "وقال مسؤول إن مسلحين هاجموا حاجزا للشرطة وقتلوا جنديين قبل أن تعتقل قوات الأمن ثلاثة منهم."
+    proposals = propose_all(text, default_lexicon())
+    assert len(proposals) >= 2
+    view = proposals[0][1]
+    together = detector.probabilities([p.view for p, v, _ in proposals if v is view], view)
+    one_by_one = [detector.probability(p.view, view) for p, v, _ in proposals if v is view]
+    assert together == pytest.approx(one_by_one, abs=1e-6)  # float32 sums in another order
