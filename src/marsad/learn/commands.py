@@ -122,7 +122,8 @@ def _print_detection(summary: dict[str, Any], sample: str, seen: int, total: int
     print(f"{'detection (' + sample + ')':<22} {'type':<8} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
     for etype, c in summary["detection"].items():
         print(_row("shipped model", etype, c))
-    print("\nsource actors of every factual trigger mention (no confidence floor):")
+    print("\nsource actors of every factual trigger mention (no confidence floor; a lenient measure that counts a")
+    print("missing source as right when the gold has no country — issue 13 replaces it):")
     print(f"{'actors':<10} {'n':>4} {'coverage':>9} {'country':>8} {'role':>6}")
     for etype, a in summary["actors"].items():
         print(f"{etype:<10} {a['sentences']:>4} {a['actor_coverage']:>9.3f} "
