@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import InputError
+from marsad.extract.proposals import propose_all
 from marsad.learn.features import HASH_BITS, features, hashed
 from marsad.lexicon.loader import Lexicon
-from marsad.pipeline import propose_all
 
 POSITIVE = "yes"
 NEGATIVE = frozenset({"easy no", "difficult no"})

@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 
 from marsad.errors import ModelError, UsageError
+from marsad.extract.proposals import propose_all
 from marsad.learn import detector as model_file
 from marsad.learn.data_sources import Item, examples
 from marsad.learn.detector import Detector, default_path, load, load_detector
 from marsad.learn.features import features, hashed
 from marsad.learn.train import fit
 from marsad.lexicon.loader import default_lexicon
-from marsad.pipeline import code_text, propose_all
+from marsad.pipeline import code_text
 
 pytest.importorskip("sklearn")
 
