@@ -107,6 +107,8 @@ def load_gsr(directory: Path) -> list[Item]:
 
 def load_team(directory: Path) -> list[Item]:
     """The team's annotated sentences (docs/annotation.md), in file and line order."""
+    if not directory.is_dir() or not any(directory.glob("*.jsonl")):
+        raise InputError(f"{directory}: no annotated sentences (*.jsonl) there; give --annotations DIR or --no-team")
     items: list[Item] = []
     for path in sorted(directory.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

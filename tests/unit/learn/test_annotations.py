@@ -77,3 +77,10 @@ def test_the_second_annotation_is_complete_and_scored() -> None:
     result = agreement(FILES, SECOND)
     assert result["pairs"] == 200
     assert 0.0 <= result["kappa_status"] <= 1.0
+
+
+def test_a_missing_annotation_directory_is_an_error_not_a_silent_gold_only_model(tmp_path) -> None:
+    from marsad.errors import InputError
+
+    with pytest.raises(InputError, match="--annotations DIR or --no-team"):
+        load_team(tmp_path / "nowhere")
