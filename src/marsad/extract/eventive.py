@@ -59,7 +59,7 @@ def trigger_form(tokens: Sequence[str], index: int, key: str) -> str:
     return "bare" if word == key else "noun"
 
 
-_CLAUSE_OPENERS = frozenset({"حيث", "اذ", "فيما", "بينما", "كما", "ثم"})
+CLAUSE_OPENERS = frozenset({"حيث", "اذ", "فيما", "بينما", "كما", "ثم"})
 
 
 def clause_depth(tokens: Sequence[str], first: int, index: int) -> int:
@@ -67,7 +67,7 @@ def clause_depth(tokens: Sequence[str], first: int, index: int) -> int:
     and the trigger."""
     start = first
     for k in range(index - 1, first - 1, -1):
-        if tokens[k] in _CLAUSE_OPENERS or bare(tokens[k]) in _CLAUSE_OPENERS:  # فيما is not ف + يما
+        if tokens[k] in CLAUSE_OPENERS or bare(tokens[k]) in CLAUSE_OPENERS:  # فيما is not ف + يما
             start = k + 1
             break
     return index - start

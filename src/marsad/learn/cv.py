@@ -11,7 +11,7 @@ and never a test fold.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -83,10 +83,6 @@ def choose_thresholds(items: Sequence[Item], which: Sequence[int], scores: dict[
 
 def _mean_f(found: dict[str, Counts], beta: float) -> float:
     return float(np.mean([t.f(beta) for t in found.values()]))
-
-
-def _train_part(items: Sequence[Item], batch: Sequence[Example], keep: Callable[[Item], bool]) -> list[Example]:
-    return [e for e in batch if keep(items[e.item])]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from marsad.learn.features import (
     features,
     hashed,
     index_set,
-    sentence_index_set,
+    sentence_features,
 )
 from marsad.learn.relevance import Relevance, article_features
 
@@ -90,7 +90,7 @@ class Detector:
         """`probability` of each candidate of one sentence, the shared sentence features hashed once
         (the same index sets as `probability`, so the same numbers)."""
         bits = int(self.card["hash_bits"])
-        shared = sentence_index_set(sentence, bits)
+        shared = index_set(sentence_features(sentence), bits)
         out: list[float] = []
         for candidate in candidates:
             indices = shared | index_set(candidate_features(candidate, sentence), bits)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from marsad.extract.eventive import CLAUSE_OPENERS
 from marsad.extract.modality import Modality
 from marsad.lexicon.loader import StemKinds
 from marsad.text.morph import bare, lemma_key
@@ -29,9 +30,8 @@ from marsad.text.morph import bare, lemma_key
 FEATURE_VERSION = 1
 HASH_BITS = 18
 _PUNCT = frozenset(".!?؟:;؛،,\"'«»()[]-–—")
-_CLAUSE_OPENERS = frozenset(
-    {"حيث", "اذ", "فيما", "بينما", "كما", "ثم", "بعدما", "عندما", "حين", "الذي", "التي", "الذين"}
-)
+# The rules' clause openers, and the time and relative words that also start a clause here.
+_CLAUSE_OPENERS = CLAUSE_OPENERS | {"بعدما", "عندما", "حين", "الذي", "التي", "الذين"}
 _WINDOW = 3
 _CLAUSE_REACH = 12
 _CHAR_REACH = 6  # words on each side of the trigger whose character 4-grams are features
@@ -214,11 +214,6 @@ def sentence_features(s: SentenceView) -> list[str]:
     out = [n.unigram for n in names]
     out.extend(f"b={a.word}_{b.word}" for a, b in pairwise(names))
     return out
-
-
-def sentence_index_set(s: SentenceView, bits: int = HASH_BITS) -> set[int]:
-    """`index_set(sentence_features(s))`."""
-    return index_set(sentence_features(s), bits)
 
 
 def candidate_features(c: CandidateView, s: SentenceView) -> list[str]:
