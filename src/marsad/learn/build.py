@@ -75,13 +75,22 @@ def evaluate(
 ) -> dict[str, Any]:
     """The cross-validated figures: with the team set, without it (ablation), and per class on
     the team's held-out folds."""
+    figures = _gold_cv(items, batch, lex, folds=folds, bits=bits, progress=progress)
+    if any(i.corpus == "team" for i in items):
+        (progress or (lambda _: None))("the team's held-out folds")
+        figures["team_heldout"] = final_choice(items, batch, lex, folds=folds, bits=bits)[1]
+    return figures
+
+
+def _gold_cv(
+    items: list[Item], batch: list[Example], lex: Lexicon, *, folds: int, bits: int, progress: Progress | None
+) -> dict[str, Any]:
+    """Nested grouped CV on the gold, with the team set and, when there is one, without it."""
     say = progress or (lambda _: None)
     figures: dict[str, Any] = {"cv": cross_validate(items, batch, lex, k=folds, bits=bits, progress=say)}
     if any(i.corpus == "team" for i in items):
         say("ablation: without the team set")
         figures["cv_without_team"] = cross_validate(items, batch, lex, k=folds, with_team=False, bits=bits)
-        say("the team's held-out folds")
-        figures["team_heldout"] = final_choice(items, batch, lex, folds=folds, bits=bits)[1]
     return figures
 
 
@@ -157,10 +166,7 @@ def train(
         "data": _data_card(items),
     }
     if cross_validation:
-        card["cv"] = cross_validate(items, batch, lex, k=folds, bits=bits, progress=say)
-        if any(i.corpus == "team" for i in items):
-            say("ablation: without the team set")
-            card["cv_without_team"] = cross_validate(items, batch, lex, k=folds, with_team=False, bits=bits)
+        card.update(_gold_cv(items, batch, lex, folds=folds, bits=bits, progress=say))
     choice, held = final_choice(items, batch, lex, folds=folds, bits=bits)
     thresholds = choice.thresholds
     say(f"final: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")
