@@ -292,7 +292,10 @@ def gate(events: list[Event], detector: Detector, tokens: tuple[str, ...]) -> li
     """In an article judged not political, the factual events the detector is very sure of
     ("precision" preset) and the flagged negated/hypothetical ones; nothing is removed from an
     article judged political."""
+    kept = [e for e in events if not e.factual or e.confidence >= detector.threshold(e.event_type, "precision")]
+    if len(kept) == len(events):
+        return events  # the gate could remove nothing: the article need not be read
     political = detector.political(tokens)
     if political is None or detector.relevance is None or political >= detector.relevance.threshold:
         return events
-    return [e for e in events if not e.factual or e.confidence >= detector.threshold(e.event_type, "precision")]
+    return kept

@@ -75,7 +75,8 @@ FRAMES = StemKinds("frames.tsv", "kind")
 
 
 @lru_cache(maxsize=262_144)
-def _word(token: str) -> str:
+def word_key(token: str) -> str:
+    """A token as a feature word: without و/ف and the article ("والحكومة" → "حكومه")."""
     return lemma_key(bare(token))
 
 
@@ -94,7 +95,7 @@ class _TokenNames(NamedTuple):
 
 @lru_cache(maxsize=262_144)
 def _names(token: str) -> _TokenNames:
-    word, plain = _word(token), bare(token)
+    word, plain = word_key(token), bare(token)
     padded = f"<{word}>"
     return _TokenNames(
         word,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from marsad.learn.features import _word
+from marsad.learn.features import word_key
 from marsad.lexicon.loader import StemKinds
 
 POLITICAL_DOMAINS = frozenset({"politics", "conflict", "crime"})
@@ -39,7 +39,7 @@ def article_features(tokens: Sequence[str]) -> list[str]:
         out.append(f"rel:share={domain}:{min(int(share * 5), 4)}")
     if hits:
         out.append(f"rel:top={hits.most_common(1)[0][0]}")
-    out.extend(f"rel:u={_word(t)}" for t in set(words))
+    out.extend(f"rel:u={word_key(t)}" for t in set(words))
     return out
 
 
