@@ -27,7 +27,10 @@ class Actor:
     """A source or target: `text == article.text[start:end]`.
 
     `country` is ISO 3166-1 alpha-3 (or IGO/NGO/IMG), `role` a CAMEO-style sector code;
-    `name_en` is the English name when the lexicon knows the actor, else None.
+    `name_en` is the English name when the lexicon knows the actor, else None. `inferred` names
+    the fields the span itself does not say: "country" (a domestic actor — police, army,
+    government, civilians ... — takes the country of the event's place), "role" (a protest's
+    crowd with no sector of its own is civilians, CVL).
     """
 
     text: str
@@ -36,6 +39,7 @@ class Actor:
     country: str | None
     role: str | None
     name_en: str | None
+    inferred: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +49,7 @@ class Actor:
             "name_en": self.name_en,
             "start": self.start,
             "end": self.end,
+            "inferred": list(self.inferred),
         }
 
 

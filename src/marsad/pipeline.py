@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from marsad.extract.actor_fill import fill_actors
 from marsad.extract.actors import RELATIVES, Mention, Roles
 from marsad.extract.dates import DateMention, dateline_date, find_dates, parse_record_date, to_when
 from marsad.extract.events import Candidate
@@ -20,6 +21,7 @@ from marsad.extract.places import PlaceMention, find_places
 from marsad.extract.proposals import propose, retype
 from marsad.extract.quantities import Quantities, find_quantities
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
+from marsad.learn.arguments import ArgumentModel, load_arguments
 from marsad.learn.detector import Detector, load_detector
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, Place, When
@@ -40,14 +42,18 @@ def _event(
     seg: Segmented,
     evidence_span: tuple[int, int],
     candidate: Candidate,
+    rules: Roles,
     roles: Roles,
     score: float,
     article_id: str | None,
 ) -> Event:
+    """`rules`: the word-order rules' roles, which the detector read and which type the event
+    (PLOVER's riot retyping), so that its type is the one the detector judged; `roles`: the
+    argument ranker's source and target, which the event reports."""
     trig, entry, original = candidate.trigger, candidate.trigger.payload, seg.norm.original
     s_start, s_end = evidence_span
     t_start, t_end = seg.norm.orig_span(seg.starts[trig.first], seg.ends[trig.last - 1])
-    event_type, mode = retype(entry.event_type, entry.mode, roles.source)
+    event_type, mode = retype(entry.event_type, entry.mode, rules.source)
     return Event(
         article_id=article_id,
         event_type=event_type,
@@ -66,6 +72,7 @@ def _event(
 def _events_of_sentence(
     lexicon: Lexicon,
     detector: Detector,
+    arguments: ArgumentModel,
     seg: Segmented,
     s_index: int,
     article_id: str | None,
@@ -75,7 +82,7 @@ def _events_of_sentence(
 
     The detector's probability becomes `Event.confidence`; a factual candidate under the floor
     of its type (`floors`, "*" for the others) is dropped, a negated or hypothetical one is kept
-    with its flag.
+    with its flag. The argument ranker picks each kept event's source and target.
     """
     sentence = seg.sentences[s_index]
     view, proposals = propose(lexicon, seg, sentence)
@@ -89,7 +96,8 @@ def _events_of_sentence(
         entry = p.candidate.trigger.payload
         kind = retype(entry.event_type, entry.mode, p.roles.source)[0]  # the type the event is emitted as
         if score >= floors.get(kind, floors["*"]) or not p.candidate.modality.factual:
-            event = _event(seg, evidence_span, p.candidate, p.roles, score, article_id)
+            roles = arguments.choose(p.frame, p.mentions)[0]
+            event = _event(seg, evidence_span, p.candidate, p.roles, roles, score, article_id)
             events.append((p.candidate.trigger.first, event))
     return events
 
@@ -261,6 +269,7 @@ def code_text(
     detector: Detector | None = None,
     min_confidence: float | str | None = None,
     relevance_gate: bool = True,
+    arguments: ArgumentModel | None = None,
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
 
@@ -271,18 +280,21 @@ def code_text(
     "recall" = those presets, a probability = that floor for every type (0: every candidate).
     `relevance_gate`: in an article the relevance model judges not political (sports, business,
     weather ...), keep only the events that pass the detector's "precision" threshold.
+    `arguments`: the source/target ranker (default: the shipped one).
     """
     lex = lexicon or default_lexicon()
     model = detector or load_detector()
+    ranker = arguments or load_arguments()
     floors = model.floors(min_confidence)
     seg = segment(normalize(text))
     events: list[Event] = []
     setting: _Setting | None = None
     for s_index, sentence in enumerate(seg.sentences):
-        found = _events_of_sentence(lex, model, seg, s_index, article_id, floors)
+        found = _events_of_sentence(lex, model, ranker, seg, s_index, article_id, floors)
         if found:
             setting = setting or _setting(seg, date, gazetteer or load_gazetteer())
-            events.extend(merge_sentence_events(_situate(seg, setting, sentence, s_index, found)))
+            situated = _situate(seg, setting, sentence, s_index, found)
+            events.extend(merge_sentence_events([fill_actors(e) for e in situated]))
     if relevance_gate and events:
         return gate(events, model, seg.tokens)
     return events

@@ -17,6 +17,7 @@ from marsad.extract.eventive import (
     trigger_form,
 )
 from marsad.extract.events import Candidate, detect
+from marsad.learn.arguments import EventFrame
 from marsad.learn.features import CandidateView, SentenceView, frame_positions
 from marsad.lexicon.loader import Lexicon
 from marsad.ontology import QUAD_CLASS
@@ -93,8 +94,10 @@ class Proposal:
     """A candidate event the lexicon proposed, with its roles and the cues the detector reads."""
 
     candidate: Candidate
-    roles: Roles
+    roles: Roles  # the word-order rules' choice (a cue of the detector and of the argument ranker)
     view: CandidateView
+    frame: EventFrame  # what the argument ranker reads of the event
+    mentions: tuple[Mention, ...]  # the sentence's actor mentions
 
 
 def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence) -> tuple[SentenceView, list[Proposal]]:
@@ -122,10 +125,15 @@ def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence) -> tuple[Sente
     types = tuple(c.trigger.payload.event_type for c in candidates)
     view = SentenceView(tokens, first, last, types, tuple(reports), frame_positions(tokens, first, last))
     proposals: list[Proposal] = []
+    spoken = frozenset((m.first, m.last) for m in found if id(m) in ctx.speaking)
+    mentioned = tuple(found)
     for candidate in candidates:
         form = trigger_form(tokens, candidate.trigger.first, candidate.key)
         roles = _roles(candidate, form, ctx)
-        proposals.append(Proposal(candidate, roles, _view(candidate, form, roles, ctx)))
+        trig = candidate.trigger
+        frame = EventFrame(tokens, first, last, trig.first, trig.last, candidate.key, form,
+                           trig.payload.event_type, candidate.key in VICTIM_KEYS, spoken, roles)  # fmt: skip
+        proposals.append(Proposal(candidate, roles, _view(candidate, form, roles, ctx), frame, mentioned))
     return view, proposals
 
 

@@ -3,7 +3,9 @@
 `python -m marsad.learn.agreement sample` draws 200 (sentence, event) pairs with a fixed seed and
 writes them without their labels (data/agreement/sample.jsonl); a second annotator who has not
 seen the first labels fills data/agreement/second.jsonl; `python -m marsad.learn.agreement`
-prints Cohen's kappa on `status` (five classes, and reported vs not) and source-span agreement.
+prints Cohen's kappa on `status` (five classes, and reported vs not) and source-span agreement;
+`python -m marsad.learn.agreement arguments` the same for the 80-event sample of
+argument_structures.jsonl (data/agreement/arguments_sample.jsonl, arguments_second.jsonl).
 """
 
 from __future__ import annotations
@@ -84,6 +86,11 @@ def main(argv: Sequence[str]) -> int:
         SAMPLE.parent.mkdir(parents=True, exist_ok=True)
         SAMPLE.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in draw(chosen)), encoding="utf-8")
         print(f"wrote {SIZE} pairs to {SAMPLE}")
+        return 0
+    if argv[:1] == ["arguments"]:
+        # The source/target sample of argument_structures.jsonl (80 events, seed 2027).
+        first = [ROOT / "annotations" / "argument_structures.jsonl"]
+        print(json.dumps(agreement(first, ROOT / "agreement" / "arguments_second.jsonl"), ensure_ascii=False, indent=1))
         return 0
     print(json.dumps(agreement(files), ensure_ascii=False, indent=1))
     return 0

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from marsad.learn import arguments as argument_file
 from marsad.learn import detector as model_file
+from marsad.learn.argument_training import ArgumentData, argument_data, train_arguments
 from marsad.learn.cv import Choice, assign_folds, inner_select, weighted
 from marsad.learn.data_sources import Example, Item, examples, load_gsr, load_team, text_key
 from marsad.learn.evaluation import cross_validate, other_type_thresholds, team_heldout, team_scores
@@ -72,10 +74,11 @@ def evaluate(
     folds: int = 5,
     bits: int = HASH_BITS,
     progress: Progress | None = None,
+    arguments: ArgumentData | None = None,
 ) -> dict[str, Any]:
     """The cross-validated figures: with the team set, without it (ablation), and per class on
-    the team's held-out folds."""
-    figures = _gold_cv(items, batch, lex, folds=folds, bits=bits, progress=progress)
+    the team's held-out folds; with `arguments`, the strict source/target figures too."""
+    figures = _gold_cv(items, batch, lex, folds=folds, bits=bits, progress=progress, arguments=arguments)
     if any(i.corpus == "team" for i in items):
         (progress or (lambda _: None))("the team's held-out folds")
         figures["team_heldout"] = final_choice(items, batch, lex, folds=folds, bits=bits)[1]
@@ -83,14 +86,24 @@ def evaluate(
 
 
 def _gold_cv(
-    items: list[Item], batch: list[Example], lex: Lexicon, *, folds: int, bits: int, progress: Progress | None
+    items: list[Item],
+    batch: list[Example],
+    lex: Lexicon,
+    *,
+    folds: int,
+    bits: int,
+    progress: Progress | None,
+    arguments: ArgumentData | None = None,
 ) -> dict[str, Any]:
     """Nested grouped CV on the gold, with the team set and, when there is one, without it."""
     say = progress or (lambda _: None)
-    figures: dict[str, Any] = {"cv": cross_validate(items, batch, lex, k=folds, bits=bits, progress=say)}
+    figures: dict[str, Any] = {
+        "cv": cross_validate(items, batch, lex, k=folds, bits=bits, progress=say, arguments=arguments)
+    }
     if any(i.corpus == "team" for i in items):
         say("ablation: without the team set")
-        figures["cv_without_team"] = cross_validate(items, batch, lex, k=folds, with_team=False, bits=bits)
+        figures["cv_without_team"] = cross_validate(items, batch, lex, k=folds, with_team=False, bits=bits,
+                                                    arguments=arguments)  # fmt: skip
     return figures
 
 
@@ -153,10 +166,13 @@ def train(
     bits: int = HASH_BITS,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Train, cross-validate and write the detector to `out`; returns its card."""
+    """Train, cross-validate and write the detector to `out` and the argument ranker beside it
+    (`arguments.npz`); returns the detector's card."""
     say = progress or (lambda _: None)
     lex = lexicon or default_lexicon()
     items = load_items(gold, annotations)
+    data = argument_data(gold, items, lex)
+    say(f"arguments: {len(data.events)} labelled events, {len(data.spans)} gold span sentences")
     batch = examples(items, lex, bits)
     say(f"{len(items)} sentences, {len(batch)} candidate examples")
     card: dict[str, Any] = {
@@ -166,7 +182,7 @@ def train(
         "data": _data_card(items),
     }
     if cross_validation:
-        card.update(_gold_cv(items, batch, lex, folds=folds, bits=bits, progress=say))
+        card.update(_gold_cv(items, batch, lex, folds=folds, bits=bits, progress=say, arguments=data))
     choice, held = final_choice(items, batch, lex, folds=folds, bits=bits)
     thresholds = choice.thresholds
     say(f"final: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")
@@ -186,4 +202,37 @@ def train(
         }
     )
     model_file.save(out, fitted.weights, fitted.bias, card, relevance[0] if relevance else None)
+    figures = {key: card[key]["arguments"] for key in ("cv", "cv_without_team") if key in card}
+    write_arguments(data, out.with_name(ARGUMENTS_FILE), items, figures, progress=say)
     return card
+
+
+ARGUMENTS_FILE = "arguments.npz"
+
+
+def write_arguments(
+    data: ArgumentData,
+    out: Path,
+    items: list[Item],
+    figures: dict[str, Any] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> argument_file.ArgumentModel:
+    """Fit the argument ranker on all `data` (thresholds by inner grouped CV) and write it with
+    its card (`figures`: the cross-validated strict figures, when measured)."""
+    card = {
+        "seed": SEED,
+        "trained": dt.date.today().isoformat(),
+        "data": {
+            "gsr_events": sum(e.corpus == "gsr" for e in data.events),
+            "team_events": sum(e.corpus == "team" for e in data.events),
+            "gsr_span_sentences": len(data.spans),
+            "gsr": {"source": GSR_SOURCE},
+            "team": {"source": TEAM_SOURCE, "documents": len({i.group for i in items if i.corpus == "team"})},
+        },
+        **({"cv": figures} if figures else {}),
+    }
+    model = train_arguments(data.events, card)
+    (progress or (lambda _: None))(f"arguments: thresholds {model.thresholds}; wrote {out}")
+    argument_file.save(out, model)
+    return model

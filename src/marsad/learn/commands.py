@@ -57,6 +57,8 @@ def print_cv(figures: dict[str, Any]) -> None:
                 print(_row(preset, t, c))
         print(f"Brier score {cv['brier']}; reliability (bin: n, mean p, observed):")
         print("  " + "; ".join(f"{r['bin']}: {r['n']}, {r['mean_p']}, {r['observed']}" for r in cv["reliability"]))
+        if "arguments" in cv:
+            print_arguments(cv["arguments"], f"cross-validated, {title}")
         print("precision-recall curve (threshold: PROTEST P/R, ASSAULT P/R):")
         print("  " + "; ".join(f"{p['threshold']}: {p['PROTEST']['precision']}/{p['PROTEST']['recall']}, "
                                f"{p['ASSAULT']['precision']}/{p['ASSAULT']['recall']}" for p in cv["pr_curve"]))  # fmt: skip
@@ -86,26 +88,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from marsad.pipeline import code_text
 
     gold = Path(args.directory)
-    result = evaluate_dir(
-        gold,
-        lambda text: code_text(text),
-        actor_coder=lambda text: code_text(text, min_confidence=0.0),
-    )
+    result = evaluate_dir(gold, lambda text: code_text(text))
     seen, total = _in_sample(gold)
     sample = "in-sample" if seen else "held-out"
     if args.errors:
-        errors = {"mistakes": result["mistakes"], "actor_errors": result["actor_errors"]}
+        errors = {"mistakes": result["mistakes"], "argument_errors": result["argument_errors"]}
         Path(args.errors).write_text(json.dumps(errors, ensure_ascii=False, indent=1), encoding="utf-8")
-    summary: dict[str, Any] = {"detection": result["detection"], "actors": result["actors"],
+    summary: dict[str, Any] = {"detection": result["detection"], "arguments": result["arguments"],
                                "sample": sample, "trained_on": seen, "sentences": total}  # fmt: skip
     if args.cv:
+        from marsad.learn.argument_training import argument_data
         from marsad.learn.build import evaluate, load_items
         from marsad.learn.data_sources import examples
         from marsad.lexicon.loader import default_lexicon
 
+        lex = default_lexicon()
         items = load_items(gold, _annotations(args))
-        summary.update(evaluate(items, examples(items, default_lexicon()), default_lexicon(), folds=args.folds,
-                                progress=_say))  # fmt: skip
+        summary.update(evaluate(items, examples(items, lex), lex, folds=args.folds, progress=_say,
+                                arguments=argument_data(gold, items, lex)))  # fmt: skip
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
         return EXIT_OK
@@ -122,12 +122,17 @@ def _print_detection(summary: dict[str, Any], sample: str, seen: int, total: int
     print(f"{'detection (' + sample + ')':<22} {'type':<8} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
     for etype, c in summary["detection"].items():
         print(_row("shipped model", etype, c))
-    print("\nsource actors of every factual trigger mention (no confidence floor; a lenient measure that counts a")
-    print("missing source as right when the gold has no country — issue 13 replaces it):")
-    print(f"{'actors':<10} {'n':>4} {'coverage':>9} {'country':>8} {'role':>6}")
-    for etype, a in summary["actors"].items():
-        print(f"{etype:<10} {a['sentences']:>4} {a['actor_coverage']:>9.3f} "
-              f"{a['source_country_accuracy']:>8.3f} {a['source_role_accuracy']:>6.3f}")  # fmt: skip
+    print_arguments(summary["arguments"], f"shipped models, {sample}")
+
+
+def print_arguments(figures: dict[str, Any], title: str) -> None:
+    """The strict who-did-it table (evaluate.score_arguments)."""
+    print(f"\nsource and target ({title}; production thresholds; country/role over sentences whose gold has one):")
+    print(f"{'type':<8} {'country':>13} {'role':>13} {'source P/R/F1':>20} {'target P/R/F1':>20}")
+    for etype, a in figures.items():
+        c, r, s, t = a["source_country"], a["source_role"], a["source_span"], a["target_span"]
+        print(f"{etype:<8} {c['accuracy']:>6.3f} {c['right']:>3}/{c['n']:<3} {r['accuracy']:>6.3f} {r['right']:>3}/{r['n']:<3}"
+              f" {s['precision']:>6.3f}/{s['recall']:.3f}/{s['f1']:.3f} {t['precision']:>6.3f}/{t['recall']:.3f}/{t['f1']:.3f}")  # fmt: skip
 
 
 def add_commands(sub: Any) -> None:

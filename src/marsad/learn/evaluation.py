@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from marsad.evaluate import Counts
+from marsad.evaluate import Counts, GoldArguments, score_arguments, total_arguments
+from marsad.learn.argument_training import ArgumentData, train_arguments
 from marsad.learn.cv import (
     GOLD_TYPES,
     PRESET_BETA,
@@ -56,21 +57,31 @@ def cross_validate(
     with_team: bool = True,
     bits: int = HASH_BITS,
     progress: Progress | None = None,
+    arguments: ArgumentData | None = None,
 ) -> dict[str, Any]:
-    """Nested grouped k-fold on the gold; P/R/F1 of every preset, pooled over the test folds."""
+    """Nested grouped k-fold on the gold; P/R/F1 of every preset, pooled over the test folds.
+
+    With `arguments`, each fold also trains the argument ranker on its training part (the gold's
+    span sentences of the training documents, and the team's events when `with_team`) and codes
+    the test fold's span sentences at the fold detector's production thresholds: the strict
+    source/target figures (`evaluate.score_arguments`)."""
     gsr = [i for i, item in enumerate(items) if item.corpus == "gsr"]
     team = {i for i, item in enumerate(items) if item.corpus == "team"} if with_team else set()
     folds = assign_folds([items[i].group for i in gsr], k)
     scores: dict[int, float] = {}
     per_preset = {name: {t: Counts() for t in GOLD_TYPES} for name in PRESET_BETA}
     chosen: list[dict[str, Any]] = []
+    coded: list[tuple[GoldArguments, list[Event]]] = []
     for fold in range(k):
         test = [i for i in gsr if folds[items[i].group] == fold]
         train = {i for i in gsr if folds[items[i].group] != fold} | team
         choice = inner_select(items, batch, train, bits=bits)
         thresholds = choice.thresholds
         model = fit([e for e in weighted(items, batch, choice.team_weight) if e.item in train], choice.c, bits=bits)
-        fold_scores = coded_scores(items, test, as_detector(model, thresholds, bits), lexicon)
+        detector = as_detector(model, thresholds, bits)
+        fold_scores = coded_scores(items, test, detector, lexicon)
+        if arguments is not None:
+            coded.extend(_fold_arguments(arguments, folds, fold, with_team, detector, lexicon))
         scores.update(fold_scores)
         for name, threshold in thresholds.items():
             for t, tally in tallies(items, test, fold_scores, threshold).items():
@@ -80,7 +91,9 @@ def cross_validate(
         if progress:
             progress(f"fold {fold + 1}/{k}: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")
     pairs = [(scores[i], items[i].label == POSITIVE) for i in gsr if items[i].scored]
+    extra = {"arguments": total_arguments(score_arguments(coded))} if arguments is not None else {}
     return {
+        **extra,
         "folds": k,
         "with_team": with_team,
         "presets": {name: {t: v.as_dict() for t, v in found.items()} for name, found in per_preset.items()},
@@ -89,6 +102,20 @@ def cross_validate(
         "pr_curve": _pr_curve(items, gsr, scores),
         "chosen": chosen,
     }
+
+
+def _fold_arguments(
+    data: ArgumentData, folds: dict[str, int], fold: int, with_team: bool, detector: Detector, lexicon: Lexicon
+) -> list[tuple[GoldArguments, list[Event]]]:
+    """The test fold's span sentences coded with the fold's detector and argument ranker."""
+    train = [
+        e
+        for e in data.events
+        if (e.corpus == "team" and with_team) or (e.corpus == "gsr" and folds.get(e.group, fold) != fold)
+    ]
+    ranker = train_arguments(train)
+    return [(gold, code_text(text, lexicon=lexicon, detector=detector, arguments=ranker))
+            for gold, text, group in data.spans if folds.get(group, -1) == fold]  # fmt: skip
 
 
 def _pr_curve(items: Sequence[Item], gsr: Sequence[int], scores: dict[int, float]) -> list[dict[str, Any]]:

@@ -1,0 +1,235 @@
+"""Training data and fitting of the argument ranker (`learn/arguments.py`).
+
+Labels come from two sources, both read at run time:
+- the gold's span sentences (`*_spans.json` of openeventdata/arabic_event_gsr): each of 3–7
+  annotators marked a verb, a source and a target; a candidate event whose trigger overlaps an
+  annotator's verb gets, for each candidate actor, the share of those annotators whose source
+  (target) span it overlaps — a soft label;
+- the team's annotated sentences (`data/annotations`): each event names its trigger, source and
+  target as strings of the sentence.
+Each (event, candidate) pair is one example of the source scorer and one of the target scorer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from marsad.evaluate import GoldArguments, load_span_records, locate_tokens
+from marsad.extract.proposals import Proposal, propose
+from marsad.learn.arguments import ARGUMENT_BITS, ArgumentModel, all_features
+from marsad.learn.data_sources import Example, Item
+from marsad.learn.features import hashed
+from marsad.learn.cv import assign_folds
+from marsad.learn.train import SEED, fit
+from marsad.lexicon.loader import Lexicon
+from marsad.text.normalize import normalize
+from marsad.text.segment import Segmented, segment
+
+Span = tuple[int, int]
+ARGUMENT_C = 0.3  # fixed before any evaluation, not tuned
+THRESHOLD_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+INNER_FOLDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    """One annotation of an event: trigger, source and target spans (original offsets)."""
+
+    event_type: str
+    trigger: Span
+    source: Span | None
+    target: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentSentence:
+    """A sentence with annotated events, and its cross-validation group."""
+
+    corpus: str
+    group: str
+    text: str
+    events: tuple[GoldEvent, ...]
+
+
+def _nearest(text: str, needle: str | None, near: int) -> Span | None:
+    if not needle:
+        return None
+    best: Span | None = None
+    at = text.find(needle)
+    while at >= 0:
+        if best is None or abs(at - near) < abs(best[0] - near):
+            best = (at, at + len(needle))
+        at = text.find(needle, at + 1)
+    return best
+
+
+def gsr_sentences(directory: Path, groups: dict[str, str]) -> list[ArgumentSentence]:
+    """The gold's span sentences; `groups` maps a sentence's text to its gsr document."""
+    out: list[ArgumentSentence] = []
+    for path in sorted(directory.glob("*_spans.json")):
+        for record in json.loads(path.read_text(encoding="utf-8")):
+            text = record["text"]
+            events = []
+            for s in record.get("spans", []):
+                trigger = locate_tokens(text, s.get("verb") or [])
+                if trigger is None:
+                    continue
+                events.append(GoldEvent(record["event_type"], trigger, locate_tokens(text, s.get("source_actor") or []),
+                                        locate_tokens(text, s.get("target_actor") or [])))  # fmt: skip
+            if events:
+                out.append(ArgumentSentence("gsr", groups.get(text.strip(), f"spans:{text[:20]}"), text, tuple(events)))
+    return out
+
+
+def team_sentences(items: Iterable[Item]) -> list[ArgumentSentence]:
+    """The team's annotated events that name their trigger in the sentence."""
+    out: list[ArgumentSentence] = []
+    for item in items:
+        if item.corpus != "team":
+            continue
+        events = []
+        for e in item.events:
+            trigger = _nearest(item.text, e.get("trigger"), 0)
+            if trigger is None:
+                continue
+            events.append(GoldEvent(e["type"], trigger, _nearest(item.text, e.get("source"), trigger[0]),
+                                    _nearest(item.text, e.get("target"), trigger[0])))  # fmt: skip
+        if events:
+            out.append(ArgumentSentence("team", item.group, item.text, tuple(events)))
+    return out
+
+
+def _span(seg: Segmented, first: int, last: int) -> Span:
+    return seg.norm.orig_span(seg.starts[first], seg.ends[last - 1])
+
+
+def _overlap(a: Span, b: Span | None) -> bool:
+    return b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledEvent:
+    """A proposed event matched to annotations: each candidate's features and soft labels."""
+
+    corpus: str  # "gsr" or "team"
+    group: str
+    names: tuple[tuple[str, ...], ...]
+    source: tuple[float, ...]
+    target: tuple[float, ...]
+
+
+def labelled_events(sentences: Sequence[ArgumentSentence], lexicon: Lexicon) -> list[LabelledEvent]:
+    """Every proposed event whose trigger overlaps an annotated trigger of its type, with the
+    share of those annotations whose source (target) each candidate overlaps."""
+    out: list[LabelledEvent] = []
+    for sentence in sentences:
+        seg = segment(normalize(sentence.text))
+        for s in seg.sentences:
+            _view, proposals = propose(lexicon, seg, s)
+            for p in proposals:
+                labelled = _label(seg, p, sentence)
+                if labelled is not None:
+                    out.append(labelled)
+    return out
+
+
+def _label(seg: Segmented, p: Proposal, sentence: ArgumentSentence) -> LabelledEvent | None:
+    trig = p.candidate.trigger
+    span = _span(seg, trig.first, trig.last)
+    gold = [e for e in sentence.events if e.event_type == trig.payload.event_type and _overlap(span, e.trigger)]
+    if not gold:
+        return None
+    pairs = all_features(p.frame, p.mentions)
+    if not pairs:
+        return None
+    names, source, target = [], [], []
+    for m, f in pairs:
+        at = _span(seg, m.first, m.last)
+        names.append(tuple(f))
+        source.append(sum(_overlap(at, e.source) for e in gold) / len(gold))
+        target.append(sum(_overlap(at, e.target) for e in gold) / len(gold))
+    return LabelledEvent(sentence.corpus, sentence.group, tuple(names), tuple(source), tuple(target))
+
+
+def _fit_role(events: Sequence[LabelledEvent], role: int) -> tuple[npt.NDArray[np.float32], float]:
+    batch = [
+        Example(0, "", True, tuple(hashed(list(n), ARGUMENT_BITS)), (e.source, e.target)[role][k], 1.0)
+        for e in events
+        for k, n in enumerate(e.names)
+    ]
+    fitted = fit(batch, ARGUMENT_C, bits=ARGUMENT_BITS)
+    return fitted.weights, fitted.bias
+
+
+def fit_arguments(
+    events: Sequence[LabelledEvent], thresholds: tuple[float, float], card: dict[str, Any] | None = None
+) -> ArgumentModel:
+    """Fit the source and target scorers on `events` (fixed C, fixed seed)."""
+    (ws, bs), (wt, bt) = _fit_role(events, 0), _fit_role(events, 1)
+    full = {"hash_bits": ARGUMENT_BITS, "C": ARGUMENT_C, "events": len(events), **(card or {})}
+    return ArgumentModel(np.stack([ws, wt]).astype(np.float32), (bs, bt), thresholds, full)
+
+
+def _probability(w: npt.NDArray[np.float32], b: float, names: Sequence[str]) -> float:
+    return 1.0 / (1.0 + math.exp(-(b + float(w[hashed(list(names), ARGUMENT_BITS)].sum()))))
+
+
+def _f1(events: Sequence[LabelledEvent], scores: Sequence[Sequence[float]], role: int, threshold: float) -> float:
+    """Event-level F1 of the role: the best candidate at or above `threshold` is right when most
+    of its annotators marked it; an event has a gold argument when some candidate is so marked."""
+    chosen = right = present = 0
+    for e, s in zip(events, scores, strict=True):
+        labels = (e.source, e.target)[role]
+        present += max(labels) >= 0.5
+        best = max(range(len(s)), key=lambda k: (s[k], -k))
+        if s[best] >= threshold:
+            chosen += 1
+            right += labels[best] >= 0.5
+    p, r = (right / chosen if chosen else 0.0), (right / present if present else 0.0)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def choose_thresholds(events: Sequence[LabelledEvent], k: int = INNER_FOLDS) -> tuple[float, float]:
+    """Each role's "none" threshold: the F1-best of `THRESHOLD_GRID` on grouped k-fold
+    out-of-fold scores of `events` (ties: the higher threshold)."""
+    folds = assign_folds([e.group for e in events], k, SEED + 5)
+    out: list[float] = []
+    for role in (0, 1):
+        scores: list[list[float]] = [[] for _ in events]
+        for fold in range(k):
+            w, b = _fit_role([e for e in events if folds[e.group] != fold], role)
+            for n, e in enumerate(events):
+                if folds[e.group] == fold:
+                    scores[n] = [_probability(w, b, x) for x in e.names]
+        out.append(max(THRESHOLD_GRID, key=lambda t: (_f1(events, scores, role, t), t)))
+    return out[0], out[1]
+
+
+def train_arguments(events: Sequence[LabelledEvent], card: dict[str, Any] | None = None) -> ArgumentModel:
+    """Thresholds by inner grouped CV on `events`, then a fit on all of them."""
+    return fit_arguments(events, choose_thresholds(events), card)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentData:
+    """Everything the argument model is trained and measured on."""
+
+    events: tuple[LabelledEvent, ...]
+    spans: tuple[tuple[GoldArguments, str, str], ...]  # gold, text, gsr document
+
+
+def argument_data(gold: Path, items: Sequence[Item], lexicon: Lexicon) -> ArgumentData:
+    """The labelled events of the gold's span sentences and of the team's sentences in `items`,
+    and the span sentences for scoring, each with its gsr document (the CV group)."""
+    groups = {i.text.strip(): i.group for i in items if i.corpus == "gsr"}
+    sentences = gsr_sentences(gold, groups) + team_sentences(items)
+    spans = tuple((g, text, groups.get(text.strip(), g.id)) for g, text in load_span_records(gold))
+    return ArgumentData(tuple(labelled_events(sentences, lexicon)), spans)

@@ -1,0 +1,326 @@
+"""Who did it to whom: a learned ranker over every candidate actor of an event.
+
+The lexicon and the word-order rules (`extract/actors.py`) propose; this model decides. For one
+event (a trigger in a sentence) every candidate mention — the actor lexicon's mentions and the
+content words near the trigger the lexicon does not know ("مفجرون"، "وحدة إسرائيلية") — is
+scored as the event's source and, by a second weight vector, as its target, from features such
+as its side and distance from the trigger, the clause boundaries and prepositions between them,
+agent markers ("على يد"، "من قبل"، "برصاص")، a relative clause ("الهجوم الذي شنته ...")، the
+trigger's form and number, the mention's kind, role and country, and whether the rules chose it.
+The best candidate above the role's threshold wins, else the role stays empty ("none").
+
+Number words, function words and places named as places are never candidates, so an event with
+no actor gets no source rather than a wrong word. Weights are a data file
+(`learn/data/arguments.npz`, read with `allow_pickle=False`) with its card, like the detector.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from marsad.errors import ModelError
+from marsad.extract.actors import RELATIVES, Mention, Roles, agrees_with_preceding_subject, is_place
+from marsad.learn.features import index_set
+from marsad.text.morph import bare
+from marsad.text.segment import PUNCT
+
+ARGUMENT_VERSION = 1
+ARGUMENT_BITS = 16
+ROLES = ("source", "target")
+WINDOW = 10  # content words this far from the trigger are candidates
+_FIX = "rebuild it with `make model` (or `marsad train`), or reinstall Marsad"
+
+# Words that are never an actor: function words, time words, numerals, reporting words.
+NEVER_ACTORS = frozenset(
+    {"في", "من", "علي", "الي", "عن", "مع", "امام", "قرب", "داخل", "خارج", "بعد", "قبل", "خلال", "منذ", "عند",
+     "حيث", "كما", "ان", "انه", "انها", "انهم", "قد", "لقد", "ثم", "اول", "اكثر", "اقل", "يوم", "هذا", "هذه", "ذلك",
+     "تلك", "الذي", "التي", "الذين", "ما", "لا", "لم", "لن", "او", "بين", "ضد", "لدي", "تجاه", "بحق", "حتي", "الا",
+     "لكن", "لكن", "غير", "كل", "بعض", "جميع", "عدد", "نحو", "حوالي", "قرابه", "امس", "اليوم", "الليله", "صباح",
+     "مساء", "فجر", "ظهر", "ايضا", "مجددا", "جراء", "وسط", "اثر", "عقب", "بسبب", "حول", "بشان", "لدي", "عبر",
+     "بينما", "فيما", "اذ", "اذا", "لو", "كان", "كانت", "كانوا", "يكون", "تكون", "وكان", "وكانت", "قال", "قالت",
+     "وقال", "وقالت", "اعلن", "اعلنت", "ذكر", "ذكرت", "افاد", "افادت", "اضاف", "اضافت", "اكد", "اكدت", "وفق",
+     "وفقا", "بحسب", "حسب", "نقلا", "الماضي", "الماضيه", "المقبل", "الجاري", "الحالي", "امس", "يوم", "ايام",
+     "اسبوع", "شهر", "عام", "ساعه", "ساعات", "دقائق", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس",
+     "الجمعه", "السبت", "حين", "عندما", "بعدما", "لدي", "الذي", "اللذين", "اللتين", "اللواتي", "هو", "هي", "هم",
+     "نفسه", "نفسها", "انفسهم", "اخر", "اخري", "اخرين", "جديد", "جديده", "جديدا", "كبير", "كبيره", "عده", "احد",
+     "احدي", "اثنين", "اثنان", "ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "ثلاث", "اربع",
+     "خمس", "ست", "سبع", "ثماني", "تسع", "عشر", "عشرات", "مئات", "الاف", "ملايين", "مئه", "الف",
+     "عشرين", "ثلاثين", "اربعين", "خمسين", "بالقرب", "ايضا", "مما", "ادي", "اسفر", "اسفرت", "حاليا", "مختلف"}
+)  # fmt: skip
+NUMBER_WORDS = frozenset(
+    {"ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثماني",
+     "تسع", "عشر", "عشرات", "مئات", "الاف", "عده", "احد", "اثنين", "اثنان", "عشرين", "ثلاثين", "اربعين", "خمسين",
+     "مئه", "الف", "ملايين", "بضعه", "العشرات", "المئات", "الالاف", "نحو", "حوالي", "قرابه"}
+)  # fmt: skip
+# Two words before a mention that make it the agent of a passive or nominal trigger.
+AGENT_MARKERS = frozenset({"علي يد", "من قبل", "بواسطه", "من جانب", "بيد", "بايدي", "علي ايدي"})
+AGENT_PREFIXES = ("برصاص", "بنيران", "بقذائف", "بصواريخ")
+# A word after these names a place ("في جنين"، "بلدة قباطية"), not an actor.
+PLACE_INTRODUCERS = frozenset(
+    {"في", "داخل", "خارج", "قرب", "شمال", "جنوب", "شرق", "غرب", "وسط", "انحاء", "مدينه", "بمدينه", "بلده", "قريه",
+     "منطقه", "بمنطقه", "محافظه", "بمحافظه", "ولايه", "حي", "بحي", "مخيم", "ضواحي", "مقاطعه", "اقليم", "العاصمه"}
+)  # fmt: skip
+# After these a new clause, and often its subject, begins: "قال الجيش إن طائراته قصفت".
+_CLAUSE_STARTS = frozenset({"ان", "انه", "بان", "لان", "حيث", "بينما", "فيما", "اذ", "كما", "ثم", "لكن", "بعدما", "عندما"})
+_PREPOSITIONS = frozenset(
+    {"في", "من", "علي", "الي", "عن", "مع", "امام", "ضد", "بحق", "تجاه", "نحو", "لدي", "بين", "داخل", "قرب"}
+)
+
+
+def is_content_word(token: str) -> bool:
+    """A (normalised) token that can name an actor: Arabic letters, at least three, not a
+    function word, time word or number word."""
+    word = bare(token)
+    if len(word) < 3 or not all("\u0621" <= ch <= "\u064a" for ch in word):
+        return False
+    return word not in NEVER_ACTORS and word.removeprefix("و") not in NEVER_ACTORS
+
+
+def candidates(
+    tokens: Sequence[str], first: int, last: int, found: Sequence[Mention], trig_first: int, trig_last: int
+) -> list[Mention]:
+    """Every mention that may be the source or target of the trigger at [trig_first, trig_last):
+    the lexicon's mentions (not places used as places; a mention inside a multi-word trigger,
+    "تجمع مئات المتظاهرين"، is one) and the content words within `WINDOW` that no mention
+    covers; a word followed by a nisba ("وحدة إسرائيلية") is one candidate with the nisba's country."""
+    out = [m for m in found if not is_place(tokens, m)]
+    covered = {k for m in found for k in range(m.first, m.last)}
+    nisba_at = {m.first: m for m in found if m.kind in ("nisba", "demonym")}
+    lo, hi = max(first, trig_first - WINDOW), min(last, trig_last + WINDOW)
+    for k in range(lo, hi):
+        if k in covered or trig_first <= k < trig_last or not is_content_word(tokens[k]):
+            continue
+        if k > first and bare(tokens[k - 1]) in PLACE_INTRODUCERS:
+            continue
+        qualifier = nisba_at.get(k + 1)
+        if qualifier is not None:
+            out.append(Mention(k, qualifier.last, qualifier.country, None, None, "word+nisba", False))
+        else:
+            out.append(Mention(k, k + 1, None, None, None, "word", bare(tokens[k])[:1] in ("ب", "ل")))
+    return sorted(out, key=lambda m: (m.first, m.last))
+
+
+@dataclass(frozen=True, slots=True)
+class EventFrame:
+    """What the ranker knows of one event: its trigger and the sentence around it."""
+
+    tokens: tuple[str, ...]
+    first: int  # the sentence's first token
+    last: int  # one past its last token
+    trig_first: int
+    trig_last: int
+    key: str  # the trigger's lexicon key
+    form: str  # past / imperfect / bare / noun
+    event_type: str
+    victim_trigger: bool
+    speaking: frozenset[tuple[int, int]]  # (first, last) of mentions right after a reporting verb
+    rules: Roles  # what the word-order rules chose
+
+
+def _bucket(value: int) -> str:
+    for edge in (0, 1, 2, 3, 5, 8, 12):
+        if value <= edge:
+            return str(edge)
+    return "far"
+
+
+def _boundaries(tokens: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
+    """(punctuation marks, relative pronouns) in tokens[lo:hi]."""
+    punct = sum(1 for k in range(lo, hi) if tokens[k] in PUNCT and tokens[k] not in '«»"')
+    rel = sum(1 for k in range(lo, hi) if bare(tokens[k]) in RELATIVES)
+    return punct, rel
+
+
+def features(frame: EventFrame, m: Mention, rank: int) -> list[str]:
+    """The ranker's features of mention `m` for the event `frame` (`rank`: its order on its
+    side of the trigger, 0 = nearest)."""
+    t = frame.tokens
+    if m.last <= frame.trig_first:
+        side, dist = "before", frame.trig_first - m.last
+        lo, hi = m.last, frame.trig_first
+    elif m.first >= frame.trig_last:
+        side, dist = "after", m.first - frame.trig_last
+        lo, hi = frame.trig_last, m.first
+    else:
+        side, dist, lo, hi = "inside", 0, 0, 0
+    punct, rel = _boundaries(t, lo, hi)
+    prev = bare(t[m.first - 1]) if m.first > frame.first else "^"
+    prev2 = f"{bare(t[m.first - 2])} {prev}" if m.first - 1 > frame.first else "^"
+    word = bare(t[m.first])
+    head = f"{frame.form}|{side}"
+    kind = m.kind if m.kind != "unknown" else "word"
+    out = [
+        "bias",
+        f"side={side}",
+        f"dist={side}{_bucket(dist)}",
+        f"form_side={head}",
+        f"form_side_dist={head}{_bucket(dist)}",
+        f"rank={side}{min(rank, 3)}",
+        f"form_rank={head}{min(rank, 3)}",
+        f"kind={kind}",
+        f"kind_side={kind}|{side}",
+        f"role={m.role}",
+        f"role_side={m.role}|{side}",
+        f"country={m.country is not None}|{side}",
+        f"type_side={frame.event_type}|{side}",
+        f"type_role={frame.event_type}|{m.role}",
+        f"key_side={frame.key}|{side}",
+        f"punct={min(punct, 2)}|{side}",
+        f"rel={min(rel, 1)}|{side}|{frame.form}",
+        f"prev={prev}",
+        f"prev_side={prev}|{side}",
+        f"word={word}",
+        f"word_side={word}|{side}",
+        f"len={min(m.last - m.first, 3)}",
+        f"prefixed={m.prefixed}|{side}",
+        f"victim={frame.victim_trigger}|{side}|{rank == 0}",
+        f"plural={agrees_with_preceding_subject(t[frame.trig_first])}|{side}|{rank == 0}",
+    ]
+    if prev in _PREPOSITIONS:
+        out.append(f"prep={prev}|{side}")
+    if prev2 in AGENT_MARKERS or prev.startswith(AGENT_PREFIXES):
+        out.append(f"agent_marker|{side}")
+    if prev.isdigit() or prev in NUMBER_WORDS:
+        out.append(f"counted|{side}")
+    if (m.first, m.last) in frame.speaking:
+        out.append("speaker")
+    if frame.rules.source is not None and (frame.rules.source.first, frame.rules.source.last) == (m.first, m.last):
+        out.append("rules_source")
+    if frame.rules.target is not None and (frame.rules.target.first, frame.rules.target.last) == (m.first, m.last):
+        out.append("rules_target")
+    if m.first == frame.first or prev in _CLAUSE_STARTS or t[m.first - 1] in PUNCT:
+        out.append(f"clause_initial|{side}|{frame.form}|{rank == 0}|{punct == 0}")
+    if side == "after" and rel and frame.form == "noun":
+        out.append("relative_agent")  # "الهجوم الذي شنته حماس"
+    if side == "before" and dist <= 2:
+        between = " ".join(bare(t[k]) for k in range(lo, hi))
+        out.append(f"between={between}")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentModel:
+    """Two logistic scorers over hashed features (source, target) and their thresholds."""
+
+    weights: npt.NDArray[np.float32]  # shape (2, 2**bits): source, target
+    biases: tuple[float, float]
+    thresholds: tuple[float, float]
+    card: dict[str, Any]
+
+    @property
+    def bits(self) -> int:
+        return int(self.card["hash_bits"])
+
+    def scores(self, names: list[list[str]], role: int) -> list[float]:
+        w, b = self.weights[role], self.biases[role]
+        out = []
+        for n in names:
+            z = b + float(sum(w[i] for i in index_set(n, self.bits)))
+            out.append(1.0 / (1.0 + np.exp(-z)))
+        return out
+
+    def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, float | None, float | None]:
+        """The event's source and target (and their probabilities): the best-scored candidate
+        of each role above its threshold; the target is never the source."""
+        pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
+        if not pool:
+            return Roles(None, None), None, None
+        names = [features(frame, m, r) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
+        chosen: list[Mention | None] = [None, None]
+        probs: list[float | None] = [None, None]
+        taken: tuple[int, int] | None = None
+        for role in (0, 1):
+            ranked = sorted(zip(self.scores(names, role), range(len(pool))), key=lambda x: (-x[0], x[1]))
+            for p, i in ranked:
+                if p < self.thresholds[role]:
+                    break
+                m = pool[i]
+                if taken is not None and m.first < taken[1] and taken[0] < m.last:
+                    continue
+                chosen[role], probs[role] = m, round(p, 3)
+                taken = (m.first, m.last) if role == 0 else taken
+                break
+        return Roles(chosen[0], chosen[1]), probs[0], probs[1]
+
+
+def _ranks(pool: Sequence[Mention], frame: EventFrame) -> list[int]:
+    before = [m for m in pool if m.last <= frame.trig_first]
+    after = [m for m in pool if m.first >= frame.trig_last]
+    rank: dict[int, int] = {}
+    for r, m in enumerate(reversed(before)):
+        rank[id(m)] = r
+    for r, m in enumerate(after):
+        rank[id(m)] = r
+    return [rank.get(id(m), 0) for m in pool]
+
+
+def all_features(frame: EventFrame, found: Sequence[Mention]) -> list[tuple[Mention, list[str]]]:
+    """Every candidate of the event with its features (training reads candidates through this)."""
+    pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
+    return [(m, features(frame, m, r)) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("marsad.learn") / "data" / "arguments.npz"))
+
+
+def save(path: Path, model: ArgumentModel) -> None:
+    """Write the argument model (weights float32, card as JSON text), atomically."""
+    card = {**model.card, "argument_version": ARGUMENT_VERSION, "biases": list(model.biases),
+            "thresholds": list(model.thresholds)}  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez_compressed(tmp, weights=model.weights.astype(np.float32),
+                        card=np.array(json.dumps(card, ensure_ascii=False, sort_keys=True)))  # fmt: skip
+    tmp.replace(path)
+
+
+def load(path: Path) -> ArgumentModel:
+    """Read an argument model; any problem is a `ModelError` naming the file and the fix."""
+    if not path.is_file():
+        raise ModelError(f"{path}: argument model file not found; {_FIX}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            weights = np.asarray(data["weights"], dtype=np.float32)
+            card = json.loads(str(data["card"]))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: unreadable argument model ({type(exc).__name__}: {exc}); {_FIX}") from None
+    if not isinstance(card, dict) or card.get("argument_version") != ARGUMENT_VERSION:
+        raise ModelError(f"{path}: argument_version {card.get('argument_version') if isinstance(card, dict) else None!r}, "
+                         f"this Marsad needs {ARGUMENT_VERSION}; {_FIX}")  # fmt: skip
+    bits = card.get("hash_bits")
+    if not isinstance(bits, int) or weights.shape != (2, 1 << bits):
+        raise ModelError(f"{path}: weights of shape {weights.shape} do not match hash_bits {bits!r}; {_FIX}")
+    try:
+        biases = (float(card["biases"][0]), float(card["biases"][1]))
+        thresholds = (float(card["thresholds"][0]), float(card["thresholds"][1]))
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise ModelError(f"{path}: argument model card lacks its biases or thresholds; {_FIX}") from None
+    weights.setflags(write=False)
+    return ArgumentModel(weights, biases, thresholds, card)
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, ArgumentModel] = {}
+
+
+def load_arguments(path: Path | None = None) -> ArgumentModel:
+    """The argument model at `path` (default: the shipped one), read once per process."""
+    where = path or default_path()
+    found = _loaded.get(where)
+    if found is not None:
+        return found
+    with _lock:
+        if where not in _loaded:
+            _loaded[where] = load(where)
+        return _loaded[where]

@@ -1,0 +1,96 @@
+"""The argument ranker: candidates, choice, the model file, and what is never an actor."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from marsad.errors import ModelError
+from marsad.extract.actor_fill import fill_actors
+from marsad.learn import arguments as argument_file
+from marsad.learn.arguments import candidates, is_content_word, load_arguments
+from marsad.lexicon.loader import default_lexicon
+from marsad.extract.proposals import propose
+from marsad.model import Actor, Event, Evidence, Place
+from marsad.pipeline import code_text
+from marsad.text.normalize import normalize
+from marsad.text.segment import segment
+
+
+def _pool(text, trigger_word):
+    seg = segment(normalize(text))
+    _view, proposals = propose(default_lexicon(), seg, seg.sentences[0])
+    p = next(p for p in proposals if trigger_word in seg.tokens[p.frame.trig_first])
+    f = p.frame
+    return seg, [seg.tokens[m.first:m.last] for m in candidates(f.tokens, f.first, f.last, p.mentions,
+                                                                  f.trig_first, f.trig_last)]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", ["مئات", "ثلاثة", "جراء", "وسط", "أمس", "الذي", "2015", "في", "عشرات"])
+def test_number_and_function_words_are_never_candidates(word):
+    assert not is_content_word(normalize(word).text)  # tokens reach the ranker normalised
+
+
+def test_candidates_include_unknown_words_with_their_nisba():
+    seg, pool = _pool("اغتالت وحدة إسرائيلية خاصة ناشطا في جنين.", "اغتالت")
+    assert any(c[0] == "وحده" for c in pool)  # normalised tokens
+    assert not any("جنين" in " ".join(c) for c in pool)  # a place after في is not an actor
+
+
+def test_an_event_with_no_actor_has_no_source():
+    for text in ("وقع انفجار قرب السوق المركزي أمس.", "أسفر الهجوم عن مقتل ثلاثة أشخاص جراء القصف."):
+        for e in code_text(text, min_confidence=0.0):
+            if e.source is not None:
+                assert is_content_word(e.source.text.split()[0]), (text, e.source.text)
+
+
+def test_the_ranker_reads_a_subject_before_the_verb():
+    events = [e for e in code_text("القوات الأمريكية قتلت ثلاثة مسلحين في غارة قرب بغداد.") if e.event_type == "ASSAULT"]
+    assert events and events[0].source is not None and events[0].source.country == "USA"
+
+
+def test_model_file_errors(tmp_path):
+    with pytest.raises(ModelError, match="not found"):
+        argument_file.load(tmp_path / "missing.npz")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="unreadable"):
+        argument_file.load(bad)
+    model = load_arguments()
+    other = tmp_path / "other.npz"
+    argument_file.save(other, dataclasses.replace(model, card={**model.card, "hash_bits": 12}))
+    with pytest.raises(ModelError, match="shape"):
+        argument_file.load(other)
+    np.savez(tmp_path / "pickled.npz", weights=np.array([object()], dtype=object), card=np.array("{}"))
+    with pytest.raises(ModelError):
+        argument_file.load(tmp_path / "pickled.npz")
+
+
+def test_the_saved_model_round_trips(tmp_path):
+    model = load_arguments()
+    argument_file.save(tmp_path / "a.npz", model)
+    again = argument_file.load(tmp_path / "a.npz")
+    assert again.thresholds == model.thresholds and np.array_equal(again.weights, model.weights)
+
+
+def _event(event_type, source, place):
+    ev = Evidence("x", 0, 1, "x", 0, 1)
+    return Event(article_id=None, event_type=event_type, mode=None, quad_class=3, source=source, target=None,
+                 evidence=ev, negated=False, hypothetical=False, confidence=0.9, trigger_gloss="x",
+                 location=place)  # fmt: skip
+
+
+def test_domestic_actors_take_the_country_of_the_scene():
+    place = Place(text="بغداد", start=0, end=5, name_ar="بغداد", name_en="Baghdad", geonameid=98182,
+                  country_iso2="IQ", country_iso3="IRQ", admin1=None, lat=33.3, lon=44.4, precision=1,
+                  feature="city")  # fmt: skip
+    police = Actor("الشرطة", 0, 6, None, "COP", "police")
+    filled = fill_actors(_event("ASSAULT", police, place)).source
+    assert filled.country == "IRQ" and filled.inferred == ("country",)
+    crowd = fill_actors(_event("PROTEST", Actor("الآلاف", 0, 6, None, None, None), place)).source
+    assert (crowd.role, crowd.country, crowd.inferred) == ("CVL", "IRQ", ("role", "country"))
+    foreign = Actor("القوات الأمريكية", 0, 6, "USA", "MIL", "US forces")
+    assert fill_actors(_event("ASSAULT", foreign, place)).source == foreign
+    gunmen = Actor("مسلحون", 0, 6, None, "UAF", "gunmen")
+    assert fill_actors(_event("ASSAULT", gunmen, place)).source.country is None  # not a domestic sector
+    assert fill_actors(_event("ASSAULT", police, None)).source == police
