@@ -87,6 +87,9 @@ def mentions(matches: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Me
             and match.payload.kind not in _QUALIFIERS
             and nxt.payload.kind in _QUALIFIERS
             and nxt.first == match.last
+            # "طالب مجلس الأمن إيران": an actor with a country of its own is not qualified by a
+            # country name after it (that is its object); a nisba still agrees with it.
+            and not (match.payload.country and nxt.payload.kind in _PLACE_KINDS)
         ):
             out.append(_combine(tokens, match, nxt))
             i += 2

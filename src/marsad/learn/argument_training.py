@@ -27,7 +27,7 @@ from marsad.extract.proposals import Proposal, propose
 from marsad.learn.arguments import ARGUMENT_BITS, ArgumentModel, all_features
 from marsad.learn.data_sources import Example, Item
 from marsad.learn.features import hashed
-from marsad.learn.cv import assign_folds
+from marsad.learn.cv import GOLD_TYPES, assign_folds
 from marsad.learn.train import SEED, fit
 from marsad.lexicon.loader import Lexicon
 from marsad.text.normalize import normalize
@@ -121,6 +121,7 @@ class LabelledEvent:
 
     corpus: str  # "gsr" or "team"
     group: str
+    event_type: str
     names: tuple[tuple[str, ...], ...]
     source: tuple[float, ...]
     target: tuple[float, ...]
@@ -156,7 +157,8 @@ def _label(seg: Segmented, p: Proposal, sentence: ArgumentSentence) -> LabelledE
         names.append(tuple(f))
         source.append(sum(_overlap(at, e.source) for e in gold) / len(gold))
         target.append(sum(_overlap(at, e.target) for e in gold) / len(gold))
-    return LabelledEvent(sentence.corpus, sentence.group, tuple(names), tuple(source), tuple(target))
+    return LabelledEvent(sentence.corpus, sentence.group, trig.payload.event_type, tuple(names), tuple(source),
+                         tuple(target))  # fmt: skip
 
 
 def _fit_role(events: Sequence[LabelledEvent], role: int) -> tuple[npt.NDArray[np.float32], float]:
@@ -170,7 +172,7 @@ def _fit_role(events: Sequence[LabelledEvent], role: int) -> tuple[npt.NDArray[n
 
 
 def fit_arguments(
-    events: Sequence[LabelledEvent], thresholds: tuple[float, float], card: dict[str, Any] | None = None
+    events: Sequence[LabelledEvent], thresholds: dict[str, tuple[float, float]], card: dict[str, Any] | None = None
 ) -> ArgumentModel:
     """Fit the source and target scorers on `events` (fixed C, fixed seed)."""
     (ws, bs), (wt, bt) = _fit_role(events, 0), _fit_role(events, 1)
@@ -197,20 +199,26 @@ def _f1(events: Sequence[LabelledEvent], scores: Sequence[Sequence[float]], role
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def choose_thresholds(events: Sequence[LabelledEvent], k: int = INNER_FOLDS) -> tuple[float, float]:
-    """Each role's "none" threshold: the F1-best of `THRESHOLD_GRID` on grouped k-fold
-    out-of-fold scores of `events` (ties: the higher threshold)."""
+def choose_thresholds(events: Sequence[LabelledEvent], k: int = INNER_FOLDS) -> dict[str, tuple[float, float]]:
+    """Each role's "none" threshold per gold type (PROTEST, ASSAULT) and for the other types
+    ("*"): the F1-best of `THRESHOLD_GRID` on grouped k-fold out-of-fold scores of `events`
+    (ties: the higher threshold)."""
     folds = assign_folds([e.group for e in events], k, SEED + 5)
-    out: list[float] = []
+    scores: list[list[list[float]]] = [[[] for _ in events], [[] for _ in events]]
     for role in (0, 1):
-        scores: list[list[float]] = [[] for _ in events]
         for fold in range(k):
             w, b = _fit_role([e for e in events if folds[e.group] != fold], role)
             for n, e in enumerate(events):
                 if folds[e.group] == fold:
-                    scores[n] = [_probability(w, b, x) for x in e.names]
-        out.append(max(THRESHOLD_GRID, key=lambda t: (_f1(events, scores, role, t), t)))
-    return out[0], out[1]
+                    scores[role][n] = [_probability(w, b, x) for x in e.names]
+    out: dict[str, tuple[float, float]] = {}
+    for kind in (*GOLD_TYPES, "*"):
+        which = [n for n, e in enumerate(events) if e.event_type == kind or (kind == "*" and e.event_type not in GOLD_TYPES)]
+        part = [events[n] for n in which]
+        best = [max(THRESHOLD_GRID, key=lambda t, r=role: (_f1(part, [scores[r][n] for n in which], r, t), t))
+                for role in (0, 1)]  # fmt: skip
+        out[kind] = (best[0], best[1])
+    return out
 
 
 def train_arguments(events: Sequence[LabelledEvent], card: dict[str, Any] | None = None) -> ArgumentModel:

@@ -141,9 +141,25 @@ def _boundaries(tokens: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
     return punct, rel
 
 
-def features(frame: EventFrame, m: Mention, rank: int) -> list[str]:
+def _after_state(frame: EventFrame, pool: Sequence[Mention]) -> str:
+    """What stands right after the trigger: no candidate, a counted one ("قتلت ثلاثة مسلحين"), one
+    after a preposition, or a plain noun — in a verb-first clause the subject comes there, so
+    anything but "plain" points to a subject before the verb ("القوات الأمريكية قتلت ...")."""
+    after = [m for m in pool if m.first >= frame.trig_last]
+    if not after or after[0].first - frame.trig_last > 3:
+        return "none"
+    m = after[0]
+    prev = bare(frame.tokens[m.first - 1])
+    if prev.isdigit() or prev in NUMBER_WORDS:
+        return "counted"
+    if m.prefixed or prev in _PREPOSITIONS:
+        return "prep"
+    return "plain"
+
+
+def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> list[str]:
     """The ranker's features of mention `m` for the event `frame` (`rank`: its order on its
-    side of the trigger, 0 = nearest)."""
+    side of the trigger, 0 = nearest; `after`: `_after_state`)."""
     t = frame.tokens
     if m.last <= frame.trig_first:
         side, dist = "before", frame.trig_first - m.last
@@ -184,7 +200,10 @@ def features(frame: EventFrame, m: Mention, rank: int) -> list[str]:
         f"len={min(m.last - m.first, 3)}",
         f"prefixed={m.prefixed}|{side}",
         f"victim={frame.victim_trigger}|{side}|{rank == 0}",
+        f"victim_role={frame.victim_trigger}|{side}|{m.role}",
         f"plural={agrees_with_preceding_subject(t[frame.trig_first])}|{side}|{rank == 0}",
+        f"after={after}|{side}|{frame.form}",
+        f"after_rank={after}|{side}|{min(rank, 2)}",
     ]
     if prev in _PREPOSITIONS:
         out.append(f"prep={prev}|{side}")
@@ -210,11 +229,15 @@ def features(frame: EventFrame, m: Mention, rank: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class ArgumentModel:
-    """Two logistic scorers over hashed features (source, target) and their thresholds."""
+    """Two logistic scorers over hashed features (source, target) and each role's threshold per
+    event type ("*": the types without one of their own)."""
 
     weights: npt.NDArray[np.float32]  # shape (2, 2**bits): source, target
     biases: tuple[float, float]
-    thresholds: tuple[float, float]
+    thresholds: dict[str, tuple[float, float]]
+
+    def threshold(self, event_type: str, role: int) -> float:
+        return self.thresholds.get(event_type, self.thresholds["*"])[role]
     card: dict[str, Any]
 
     @property
@@ -235,14 +258,15 @@ class ArgumentModel:
         pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
         if not pool:
             return Roles(None, None), None, None
-        names = [features(frame, m, r) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
+        after = _after_state(frame, pool)
+        names = [features(frame, m, r, after) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
         chosen: list[Mention | None] = [None, None]
         probs: list[float | None] = [None, None]
         taken: tuple[int, int] | None = None
         for role in (0, 1):
             ranked = sorted(zip(self.scores(names, role), range(len(pool))), key=lambda x: (-x[0], x[1]))
             for p, i in ranked:
-                if p < self.thresholds[role]:
+                if p < self.threshold(frame.event_type, role):
                     break
                 m = pool[i]
                 if taken is not None and m.first < taken[1] and taken[0] < m.last:
@@ -267,7 +291,8 @@ def _ranks(pool: Sequence[Mention], frame: EventFrame) -> list[int]:
 def all_features(frame: EventFrame, found: Sequence[Mention]) -> list[tuple[Mention, list[str]]]:
     """Every candidate of the event with its features (training reads candidates through this)."""
     pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
-    return [(m, features(frame, m, r)) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
+    after = _after_state(frame, pool)
+    return [(m, features(frame, m, r, after)) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
 
 
 def default_path() -> Path:
@@ -277,7 +302,7 @@ def default_path() -> Path:
 def save(path: Path, model: ArgumentModel) -> None:
     """Write the argument model (weights float32, card as JSON text), atomically."""
     card = {**model.card, "argument_version": ARGUMENT_VERSION, "biases": list(model.biases),
-            "thresholds": list(model.thresholds)}  # fmt: skip
+            "thresholds": {t: list(v) for t, v in model.thresholds.items()}}  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp.npz")
     np.savez_compressed(tmp, weights=model.weights.astype(np.float32),
@@ -303,8 +328,9 @@ def load(path: Path) -> ArgumentModel:
         raise ModelError(f"{path}: weights of shape {weights.shape} do not match hash_bits {bits!r}; {_FIX}")
     try:
         biases = (float(card["biases"][0]), float(card["biases"][1]))
-        thresholds = (float(card["thresholds"][0]), float(card["thresholds"][1]))
-    except (KeyError, IndexError, TypeError, ValueError):
+        thresholds = {str(t): (float(v[0]), float(v[1])) for t, v in card["thresholds"].items()}
+        thresholds["*"]  # noqa: B018 - the fallback must be there
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         raise ModelError(f"{path}: argument model card lacks its biases or thresholds; {_FIX}") from None
     weights.setflags(write=False)
     return ArgumentModel(weights, biases, thresholds, card)
