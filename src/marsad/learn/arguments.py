@@ -221,6 +221,8 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
         out.append(f"clause_initial|{side}|{frame.form}|{rank == 0}|{punct == 0}")
     if side == "after" and rel and frame.form == "noun":
         out.append("relative_agent")  # "الهجوم الذي شنته حماس"
+    if kind == "nisba":
+        out.append(f"nisba_of_trigger={side == 'after' and dist == 0}|{frame.form}")  # "غارات أمريكية" vs "الأعلام الإيرانية"
     if side == "before" and dist <= 2:
         between = " ".join(bare(t[k]) for k in range(lo, hi))
         out.append(f"between={between}")
