@@ -59,16 +59,10 @@ class ArgumentSentence:
     events: tuple[GoldEvent, ...]
 
 
-def _nearest(text: str, needle: str | None, near: int) -> Span | None:
-    if not needle:
-        return None
-    best: Span | None = None
-    at = text.find(needle)
-    while at >= 0:
-        if best is None or abs(at - near) < abs(best[0] - near):
-            best = (at, at + len(needle))
-        at = text.find(needle, at + 1)
-    return best
+def _first(text: str, needle: str | None) -> Span | None:
+    """A phrase's span: its first occurrence, as docs/annotation.md says."""
+    at = text.find(needle) if needle else -1
+    return (at, at + len(needle)) if needle and at >= 0 else None
 
 
 def gsr_sentences(directory: Path, groups: dict[str, str]) -> list[ArgumentSentence]:
@@ -97,11 +91,11 @@ def team_sentences(items: Iterable[Item]) -> list[ArgumentSentence]:
             continue
         events = []
         for e in item.events:
-            trigger = _nearest(item.text, e.get("trigger"), 0)
+            trigger = _first(item.text, e.get("trigger"))
             if trigger is None:
                 continue
-            events.append(GoldEvent(e["type"], trigger, _nearest(item.text, e.get("source"), trigger[0]),
-                                    _nearest(item.text, e.get("target"), trigger[0])))  # fmt: skip
+            events.append(GoldEvent(e["type"], trigger, _first(item.text, e.get("source")),
+                                    _first(item.text, e.get("target"))))  # fmt: skip
         if events:
             out.append(ArgumentSentence("team", item.group, item.text, tuple(events)))
     return out
