@@ -30,7 +30,7 @@ __all__ = [
 LOCATIVE_CUES = frozenset(
     [
         "في",
-        "الى",
+        "الي",  # إلى after folding (ى → ي)
         "من",
         "نحو",
         "قرب",

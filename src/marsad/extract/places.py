@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 from marsad.extract.place_rules import (
     ADMIN_WORDS,
+    BARE_NAME_MIN_POPULATION,
     LOCATIVE_CUES,
     Site,
     clitic_forms,
@@ -89,12 +90,21 @@ def _is_dateline(seg: Segmented, first: int, i: int, end: int) -> bool:
     return seg.tokens[end] == ":" or any(c in _DASHES for c in between)
 
 
-def _in_partial_hashtag(seg: Segmented, i: int, end: int) -> bool:
-    """ "#الواحات_في_خطر" holds الواحات as a word; "#غزة" is a place."""
+def _in_partial_hashtag(seg: Segmented, gaz: Gazetteer, row: NameRow, i: int, end: int) -> bool:
+    """ "#الواحات_في_خطر" holds الواحات as a word; "#غزة" is a place, and so is the country or the
+    strong name inside a compound tag (#سيول_الاردن، #امطار_الكويت، #مستشفى_حفر_الباطن): one that
+    is no stoplist word and has two words or names a country or a town of `BARE_NAME_MIN_POPULATION`."""
     start, stop = seg.starts[i], seg.ends[end - 1]
     for tag_start, tag_end in seg.norm.hashtags:
         if tag_start <= start and stop <= tag_end:
-            return seg.norm.text[tag_start:tag_end].strip("# ") != seg.norm.text[start:stop]
+            if seg.norm.text[tag_start:tag_end].strip("# ") == seg.norm.text[start:stop]:
+                return False
+            entries = [gaz.entries[e] for e in row.entries]
+            strong = len(row.key) > 1 or any(
+                e.feature == "country" or (e.feature == "city" and e.population >= BARE_NAME_MIN_POPULATION)
+                for e in entries
+            )
+            return row.key in gaz.stop or not strong
     return False
 
 
@@ -218,7 +228,7 @@ def _candidate(
     """The candidate for the name at token `i`, or None when the guards read it as a common word."""
     (row, peeled), others = matches[0], matches[1:]
     end = i + len(row.key)
-    if _in_partial_hashtag(seg, i, end):
+    if _in_partial_hashtag(seg, gaz, row, i, end):
         return None
     after_place = bool(found) and found[-1].last == i and found[-1].sentence == s
     cue = _cue_before(seg, first, i, peeled)

@@ -52,6 +52,7 @@ from marsad.text.segment import PUNCT, segment
 
 CITY_FILE = "cities500"  # towns under SMALL_TOWN_POPULATION are read only in CORE_ISO2
 SMALL_TOWN_POPULATION = 15_000
+JOINING_FIRST = frozenset(("ابو", "ام"))  # ابوظبي، امالهيمان: written joined without the article
 CACHE_PREFIX = "gazetteer-"
 __all__ = [
     "BuildReport",
@@ -323,6 +324,20 @@ class _Builder:
         self.names[key] = (tuple(foreign), " ".join(key))
         return True
 
+    def add_joined(self, common: frozenset[str]) -> int:
+        """Names written without their space (حفرالباطن، امالهيمان، ابوظبي): the first two words of
+        a name joined, when the second has the article or the first is ابو/ام; never a common word."""
+        added = 0
+        for key, (ids, _) in list(self.names.items()):
+            if len(key) < 2 or not (key[1].startswith("ال") or key[0] in JOINING_FIRST) or len(key[0]) < 2:
+                continue
+            joined = (key[0] + key[1], *key[2:])
+            if joined in self.names or (len(joined) == 1 and joined[0] in common):
+                continue
+            self.names[joined] = (ids, " ".join(joined))
+            added += 1
+        return added
+
     def read_countries(self, lexicon_dir: Path) -> None:
         """Our countries.tsv names (precision 3, at the capital's coordinates) and its capitals."""
         columns = ("iso3", "name_en", "names", "nisba_m", "nisba_f", "nisba_pl", "capital", "capital_en", "example")
@@ -458,6 +473,7 @@ def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names, Nam
     builder.read_landmarks(directory)
     builder.set_aside_small_homonyms()
     variants = builder.add_variants(common)
+    variants += builder.add_joined(common)
     return builder.entries, builder.names, builder.namesakes, variants
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from marsad.text.normalize import NormText
 
-_TOKEN = re.compile(r"[^\W_]+|[،,:;؛«»\"()\[\]!?؟.]")
+# A run of Arabic letters and a run of digits written together ("2الكويت", "الكويت2020") are two
+# tokens; Latin letters and digits stay one (F16, G20).
+_TOKEN = re.compile(r"[0-9]+(?=[\u0621-\u064a])|[\u0621-\u064a]+(?=[0-9])|[^\W_]+|[،,:;؛«»\"()\[\]!?؟.]")
 # A "sentence" longer than this many tokens (a scraped page with no full stops, a 1-million-
 # character line) is cut into pieces of at most this size, preferably after a comma, so coding
 # time stays linear in the text length. News sentences are rarely over 120 tokens.

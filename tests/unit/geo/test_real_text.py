@@ -1,0 +1,48 @@
+"""Places in real text (issue 14): hashtags, glued tokens, names without their space, small towns."""
+
+from __future__ import annotations
+
+from marsad.extract.places import find_places
+from marsad.geo.gazetteer import Gazetteer
+from marsad.text.normalize import normalize
+from marsad.text.segment import segment
+
+
+def found(text: str, gaz: Gazetteer) -> list[tuple[str, str | None]]:
+    return [(m.place.text, m.place.country_iso3) for m in find_places(segment(normalize(text)), gaz)]
+
+
+def test_digits_glued_to_a_name_are_another_token():
+    assert segment(normalize("2الكويت")).tokens == ("2", "الكويت")
+    assert segment(normalize("الكويت2020")).tokens == ("الكويت", "2020")
+    assert segment(normalize("طائرات F16")).tokens == ("طائرات", "F16")
+
+
+def test_a_name_after_digits_a_bar_or_a_flag_is_found(gaz: Gazetteer):
+    assert found("سيول 2الكويت", gaz) == [("الكويت", "KWT")]
+    assert found("عاجل|الكويت تعلن تعطيل الدراسة", gaz) == [("الكويت", "KWT")]
+    assert found("🇸🇦السعودية تعلن", gaz) == [("السعودية", "SAU")]
+
+
+def test_a_name_written_without_its_space(gaz: Gazetteer):
+    assert found("أمطار غزيرة في حفرالباطن", gaz) == [("حفرالباطن", "SAU")]
+    assert found("أمطار غزيرة في حفر الباطن", gaz) == [("حفر الباطن", "SAU")]
+
+
+def test_small_towns_of_the_core_countries(gaz: Gazetteer):
+    assert found("تجمعت المياه في الجهراء", gaz) == [("الجهراء", "KWT")]
+    assert found("جرفت السيول سيارة في الوفرة", gaz) == [("الوفرة", "KWT")]
+
+
+def test_a_small_town_named_like_a_common_word_is_not_read(gaz: Gazetteer):
+    assert found("قصف مواقع قرب بلدة مورك", gaz) == [("مورك", "SYR")]
+    assert found("عانقت الأم ابنها بعد خروجه من السجن", gaz) == []
+
+
+def test_a_village_does_not_take_the_spelling_of_a_capital(gaz: Gazetteer):
+    assert found("فرقت الحركة تجمعا في كابول", gaz) == [("كابول", "AFG")]
+
+
+def test_torrents_are_not_seoul(gaz: Gazetteer):
+    assert found("جرفت سيول جارفة عشرات السيارات", gaz) == []
+    assert found("وصل الرئيس إلى سيول", gaz) == [("سيول", "KOR")]
