@@ -29,6 +29,7 @@ from marsad.extract.place_rules import (
     LOCATIVE_CUES,
     Site,
     clitic_forms,
+    context_kind,
     is_adjective_shaped,
     is_definite,
     reads_as_common_word,
@@ -42,8 +43,9 @@ from marsad.text.segment import Segmented, segment
 __all__ = ["PlaceMention", "find_places", "is_adjective_shaped", "is_definite", "place_records"]
 
 DATELINE = "—"  # the cue of a name that opens a dateline: "تونس - ", "حماة: "
+FACILITY = "facility"  # the cue of a name right after a facility word (مطار، ميناء، مستشفى)
 _FEATURE_CUES = {"مدينه": "city", "بلده": "city", "قريه": "city", "العاصمه": "city", "عاصمه": "city"}
-_FEATURE_CUES |= dict.fromkeys(ADMIN_WORDS, "admin") | {DATELINE: "city"}
+_FEATURE_CUES |= dict.fromkeys(ADMIN_WORDS, "admin") | {DATELINE: "city", FACILITY: "city"}
 AREA_WORD, AREA_ADMIN_ISO2 = "منطقه", frozenset(("SA",))  # منطقة is an admin1 title only in Saudi Arabia
 REGION_PART = "ريف"  # "ريف حلب", the countryside around Aleppo: the town, ACLED geo-precision 2
 _EMBASSY = frozenset(("سفاره", "السفاره", "قنصليه", "القنصليه", "بعثه", "البعثه"))
@@ -236,8 +238,10 @@ def _candidate(
         cue = DATELINE
     if cue is None and after_place and "و" in peeled + "".join(p for _, p in others):
         cue = "و"  # "الفلوجة والرمادي": a name joined to a place shares its cue
+    if cue is None and i > first and context_kind(seg.tokens[i - 1]) == "facility":
+        cue = FACILITY  # مطار الكويت الدولي، مستشفى الخفجي: the facility names its town
     site = Site(seg, gaz, first, last, i, row, cue, after_place)
-    if reads_as_common_word(site):
+    if gaz.stop.get(row.key) == "never" if cue == FACILITY else reads_as_common_word(site):
         return None
     coordinated = cue is None or cue in ("و", DATELINE)  # no و right after في
     return _Candidate(row, i, end, s, cue, others[0][0] if others and coordinated else None)
@@ -359,7 +363,7 @@ def _entry_score(
     entry: GeoEntry, c: _Candidate, article: dict[str, float], near: set[str], narrow: _Qualifier | None
 ) -> float:
     score = math.log10(entry.population + 10) / 2
-    score += {"country": 3.0, "city": 0.6, "landmark": 0.6, "admin": 0.3}[entry.feature]
+    score += {"country": 3.0, "region": 3.0, "city": 0.6, "landmark": 0.6, "admin": 0.3}[entry.feature]
     if c.cue is not None and _FEATURE_CUES.get(c.cue) == entry.feature:
         score += 4.0
     if entry.iso3 in near:

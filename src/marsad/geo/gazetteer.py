@@ -67,7 +67,7 @@ __all__ = [
 _LETTERS = "\u0621-\u063a\u0641-\u0652\u0670\u0671"
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")  # not ZWNJ: a Persian spelling
 _ARABIC_NAME = re.compile(rf"[{_LETTERS}]+(?:[ \-][{_LETTERS}]+)*")
-FEATURES = ("country", "admin", "city", "landmark")
+FEATURES = ("country", "admin", "city", "landmark", "region")  # region: continents, seas, historical states
 # Where Arabic news names small towns: elsewhere only cities of `FOREIGN_MIN_POPULATION` keep
 # their one-word Arabic names (geonames transliterates كان Cannes, فان Vannes, دور Dour ...).
 CORE_ISO2 = frozenset(
@@ -507,7 +507,9 @@ def common_words(directory: Path) -> frozenset[str]:
 
 
 def _lexicon_files() -> list[Path]:
-    return sorted(lexicon_data_dir().rglob("*.tsv"))
+    """Lexicon files whose words a generated spelling must not be; not place_context.tsv, whose
+    examples name places on purpose (and which the index does not use)."""
+    return sorted(p for p in lexicon_data_dir().rglob("*.tsv") if p.name != "place_context.tsv")
 
 
 def count_common_words(corpus: Path, top: int = COMMON_WORDS) -> list[tuple[str, int]]:

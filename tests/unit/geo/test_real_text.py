@@ -46,3 +46,28 @@ def test_a_village_does_not_take_the_spelling_of_a_capital(gaz: Gazetteer):
 def test_torrents_are_not_seoul(gaz: Gazetteer):
     assert found("جرفت سيول جارفة عشرات السيارات", gaz) == []
     assert found("وصل الرئيس إلى سيول", gaz) == [("سيول", "KOR")]
+
+
+def test_regions_continents_seas_and_historical_states_are_places(gaz: Gazetteer):
+    for text, name in [
+        ("تشهد منطقة الشرق الأوسط موجة احتجاجات", "Middle East"),
+        ("خرجت مظاهرات في مدن أوروبا", "Europe"),
+        ("غرق قارب في البحر الأبيض المتوسط", "Mediterranean Sea"),
+        ("اندلعت اشتباكات في كشمير", "Kashmir"),
+        ("حروب يوغسلافيا السابقة", "Yugoslavia"),
+    ]:
+        places = [m.place for m in find_places(segment(normalize(text)), gaz)]
+        assert [(p.name_en, p.feature, p.precision) for p in places] == [(name, "region", 3)], text
+    assert found("للمطالبة باستقلال إقليم كتالونيا", gaz) == [("كتالونيا", "ESP")]
+
+
+def test_a_facility_names_its_town(gaz: Gazetteer):
+    places = [m.place for m in find_places(segment(normalize("هبطت الطائرة في مطار الكويت الدولي")), gaz)]
+    assert [(p.text, p.name_en, p.feature) for p in places] == [("الكويت", "Kuwait City", "city")]
+    assert found("رست السفينة في ميناء العقبة", gaz) == [("العقبة", "JOR")]
+    assert found("نقل المصابون إلى مستشفى الخفجي", gaz) == [("الخفجي", "SAU")]
+
+
+def test_a_club_named_after_its_city_is_not_the_city(gaz: Gazetteer):
+    assert found("فاز نادي الكويت على منافسه", gaz) == []
+    assert found("فاز ريال مدريد بالكأس", gaz) == []
