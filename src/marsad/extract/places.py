@@ -35,7 +35,9 @@ from marsad.extract.place_rules import (
     reads_as_common_word,
     word_forms,
 )
-from marsad.geo.gazetteer import CORE_ISO2, Gazetteer, GeoEntry, NameRow, load_gazetteer
+from marsad.geo.gazetteer import CORE_ISO2, Gazetteer, GeoEntry, NameRow, data_dir, load_gazetteer, name_key
+from marsad.lexicon.loader import read_tsv
+from marsad.memo import load_once
 from marsad.model import Place
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented, segment
@@ -374,6 +376,51 @@ def _entry_score(
     return score
 
 
+_MARKS = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
+MARKED_BONUS = 8.0  # the text's diacritics agree with a marked spelling of one entry: it wins
+
+
+def _marks(written: str) -> frozenset[tuple[int, str]]:
+    """The diacritics of a written name, by the index of the letter they sit on: عمّان → {(1, shadda)}."""
+    out: set[tuple[int, str]] = set()
+    letters = -1
+    for ch in written:
+        if ch in _MARKS:
+            out.add((letters, ch))
+        elif ch.isalpha():
+            letters += 1
+    return frozenset(out)
+
+
+@load_once
+def marked_spellings() -> dict[tuple[str, ...], tuple[tuple[frozenset[tuple[int, str]], int], ...]]:
+    """geo/data/diacritics.tsv: name key → (marks, geonameid) of each marked spelling."""
+    table: dict[tuple[str, ...], tuple[tuple[frozenset[tuple[int, str]], int], ...]] = {}
+    for _, row in read_tsv(data_dir() / "diacritics.tsv", ("name", "geonameid", "example")):
+        key = name_key(row["name"])
+        table[key] = (*table.get(key, ()), (_marks(row["name"]), int(row["geonameid"])))
+    return table
+
+
+def _marked_choice(seg: Segmented, c: _Candidate) -> int | None:
+    """The geonameid that the diacritics written on the name point to (عمّان: Amman), if any: the
+    marked spelling sharing most marks with the text and contradicting none of them."""
+    spellings = marked_spellings().get(c.row.key)
+    if not spellings:
+        return None
+    start, end = seg.norm.orig_span(seg.starts[c.first], seg.ends[c.last - 1])
+    surface = _marks(seg.norm.original[start:end])
+    if not surface:
+        return None
+    best, best_score = None, 0
+    for marks, gid in spellings:
+        conflicts = {i for i, _ in marks} & {i for i, _ in surface} - {i for i, _ in marks & surface}
+        score = len(marks & surface) - len(conflicts) * 2
+        if score > best_score:
+            best, best_score = gid, score
+    return best
+
+
 def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margin: float) -> PlaceMention:
     start, end = seg.norm.orig_span(seg.starts[c.first], seg.ends[c.last - 1])
     place = Place(
@@ -410,11 +457,18 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
         narrow = _qualifier(cands, k, seg, gaz)
         near = by_sentence.get(c.sentence, set())
         extra = _admitted_namesakes(gaz, c, narrow, units.get(c.sentence, set()))
+        marked = _marked_choice(seg, c)
         readings = [(_readings(gaz, c, extra), c.row.written, 0.0)]
         if c.alternate is not None:
             readings.append((_readings(gaz, replace(c, row=c.alternate), []), c.alternate.written, PEELED_PENALTY))
         scored = sorted(
-            (_entry_score(gaz.entries[e], c, article, near, narrow) - penalty, e, written)
+            (
+                _entry_score(gaz.entries[e], c, article, near, narrow)
+                - penalty
+                + (MARKED_BONUS if marked is not None and gaz.entries[e].geonameid == marked else 0.0),
+                e,
+                written,
+            )
             for ids, written, penalty in readings
             for e in ids
         )[::-1]

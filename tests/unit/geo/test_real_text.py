@@ -71,3 +71,19 @@ def test_a_facility_names_its_town(gaz: Gazetteer):
 def test_a_club_named_after_its_city_is_not_the_city(gaz: Gazetteer):
     assert found("فاز نادي الكويت على منافسه", gaz) == []
     assert found("فاز ريال مدريد بالكأس", gaz) == []
+
+
+def test_diacritics_are_evidence(gaz: Gazetteer):
+    assert found("تظاهر المئات في عمّان", gaz) == [("عمّان", "JOR")]
+    assert found("وصل الوزير إلى عُمان", gaz) == [("عُمان", "OMN")]
+    assert found("وصل الوزير إلى عمان", gaz) == [("عمان", "OMN")]  # no mark: the country, as before
+
+
+def test_the_kingdom_is_saudi_arabia_unless_the_article_says_jordan(gaz: Gazetteer):
+    assert found("أعلنت المملكة تعليق الدراسة", gaz) == [("المملكة", "SAU")]
+    assert found("قالت الحكومة الأردنية إن المملكة ستتأثر بمنخفض جوي", gaz) == [("المملكة", "JOR")]
+    assert found("زار الوفد المملكة المتحدة", gaz) == [("المملكة المتحدة", "GBR")]
+
+
+def test_an_admin_unit_named_next_to_a_town_chooses_its_country(gaz: Gazetteer):
+    assert found("سيول في الجفر في محافظة معان", gaz)[0] == ("الجفر", "JOR")
