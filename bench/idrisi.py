@@ -64,7 +64,9 @@ def load(gold: Path) -> dict[str, list[dict]]:
         tweets = []
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             tweet = json.loads(line)
-            kept = [m for m in tweet["location_mentions"] if tweet["text"][m["start_offset"] : m["end_offset"]] == m["text"]]
+            kept = [
+                m for m in tweet["location_mentions"] if tweet["text"][m["start_offset"] : m["end_offset"]] == m["text"]
+            ]
             if len(kept) < len(tweet["location_mentions"]):
                 sys.stderr.write(f"{path.name}:{n}: a mention whose offsets do not slice the text is skipped\n")
             tweets.append({**tweet, "location_mentions": kept})
@@ -119,7 +121,11 @@ def score(tweets: list[dict], predict, errors: list | None = None) -> dict[str, 
 
 def rates(b: Counter) -> dict:
     n = b["n"]
-    return {"mentions": n, "recall": round(b["found"] / n, 4) if n else None, "acc161": round(b["right"] / n, 4) if n else None}
+    return {
+        "mentions": n,
+        "recall": round(b["found"] / n, 4) if n else None,
+        "acc161": round(b["right"] / n, 4) if n else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     files = load(args.gold)
     predict = predictor()
     predict("")  # load the gazetteer before timing
-    report: dict = {"gold": "../shared/eval/idrisi_ar_train (IDRISI-D AR train, CC BY 4.0)", "held_out_files": list(HELD_OUT)}
+    report: dict = {
+        "gold": "../shared/eval/idrisi_ar_train (IDRISI-D AR train, CC BY 4.0)",
+        "held_out_files": list(HELD_OUT),
+    }
     errors: list = []
     began = time.perf_counter()
     split: dict[str, dict[str, Counter]] = {"development": defaultdict(Counter), "held_out": defaultdict(Counter)}

@@ -21,12 +21,12 @@ from marsad.text.segment import Segmented
 __all__ = [
     "ADMIN_WORDS",
     "CONTEXT_KINDS",
-    "place_context",
     "LOCATIVE_CUES",
     "Site",
     "clitic_forms",
     "is_adjective_shaped",
     "is_definite",
+    "place_context",
     "reads_as_common_word",
     "word_forms",
 ]
@@ -101,6 +101,8 @@ def context_kind(token: str) -> str | None:
     """The kind of a context word, through its clitics (بمطار → مطار facility)."""
     context = place_context()
     return next((context[f] for f in word_forms(token) if f in context), None)
+
+
 _CONJ = "وف"
 BARE_NAME_MIN_POPULATION = 50_000
 _PREP = "بلك"
