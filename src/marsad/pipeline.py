@@ -99,6 +99,8 @@ def _events_of_sentence(
 _SIZED = frozenset({"PROTEST", "MOBILIZE"})
 _VIOLENT = frozenset({"ASSAULT", "COERCE", "PROTEST"})
 _NO_COUNTS = Quantities(None, None, None)
+# Event types coded once per listed scene place, as ACLED codes protests and violence.
+_FAN_OUT = frozenset({"PROTEST", "ASSAULT", "COERCE", "MOBILIZE"})
 
 
 def _same_clause(seg: Segmented, trigger: int, mention: DateMention) -> bool:
@@ -146,7 +148,7 @@ def _situate(
             injuries=counts.injuries if event.event_type in _VIOLENT else None,
         )
         for trigger, event in events
-        for place in scenes(seg, setting, s_index, trigger)
+        for place in scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT)
     ]
 
 

@@ -7,7 +7,7 @@ sentence chosen by its role, and, as ACLED codes one event per location, the pla
 with it ("في برلين وميونيخ وهامبورغ": three places, one event record each).
 
 The scene is chosen by role, not by position alone: a place after a locative word (في، أمام،
-قرب) or a dateline comes first; a place that is the object of a demand or the topic of a talk
+قرب) or a dateline comes first, a region (آسيا، الخليج) only when no country or town will do; a place that is the object of a demand or the topic of a talk
 ("للمطالبة باستقلال كتالونيا", "بحثا الأوضاع في ليبيا"; lexicon/data/place_context.tsv) comes last;
 a club or company named after a city and an actor's nisba are never place mentions at all
 (`marsad.extract.place_rules`). Among equals the nearest to the trigger wins.
@@ -112,6 +112,14 @@ def is_locative(seg: Segmented, place: PlaceMention) -> bool:
     return before in LOCATIVES or (token.startswith("ب") and token[1:].startswith(first_word))
 
 
+def _opens_sentence(seg: Segmented, place: PlaceMention) -> bool:
+    """A dateline inside the text: "واشنطن – فرضت وزارة الخزانة ..." (a name, then a dash or colon)."""
+    if place.first_token != seg.sentences[place.sentence].first_token:
+        return False
+    rest = seg.norm.text[seg.ends[place.last_token - 1] : seg.ends[place.last_token - 1] + 4].lstrip()
+    return rest[:1] in "-–—ـ:"
+
+
 def is_object(seg: Segmented, place: PlaceMention) -> bool:
     """The place is the object of a demand or the topic of a talk: a demand/topic word
     (place_context.tsv) within the two words before it ("باستقلال كتالونيا", "الأوضاع في ليبيا")."""
@@ -124,7 +132,13 @@ def _scene(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> PlaceM
     refined by a more precise place of the same country next to the trigger."""
     best = min(
         here,
-        key=lambda p: (is_object(seg, p), not is_locative(seg, p), abs(p.first_token - trigger), p.first_token),
+        key=lambda p: (
+            is_object(seg, p),
+            p.place.feature == "region",  # "في شرق آسيا" locates an event only when nothing else does
+            0 if is_locative(seg, p) else 1 if _opens_sentence(seg, p) else 2,
+            abs(p.first_token - trigger),
+            p.first_token,
+        ),
     )
     # "في ألمانيا، بوابة براندنبورغ تظاهر المئات" happened at the Gate, in Germany.
     finer = [
@@ -157,6 +171,8 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
     while hi + 1 < len(ordered) and _joined(seg, ordered[hi], ordered[hi + 1]):
         hi += 1
     group = ordered[lo : hi + 1]
+    if group[0].first_token > 0 and bare(seg.tokens[group[0].first_token - 1]) == "بين":
+        return [best]  # "الطريق بين الناصرية والبصرة": one place between two towns
     # A list of scenes, not a place and its own country or region ("في برلين، ألمانيا").
     if len({(p.place.geonameid, p.place.name_en) for p in group}) < len(group):
         return [best]
@@ -169,13 +185,14 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
     return group
 
 
-def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> list[Place | None]:
-    """The places of an event mention, one event record each: the sentence's scene and the places
-    coordinated with it, else the nearest earlier place of its paragraph, else the dateline's
-    place, else [None]; `basis` says which."""
+def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int, *, fan_out: bool = True) -> list[Place | None]:
+    """The places of an event mention, one event record each: the sentence's scene and (with
+    `fan_out`) the places coordinated with it, else the nearest earlier place of its paragraph,
+    else the dateline's place, else [None]; `basis` says which."""
     here = _candidates(seg, setting, s_index)
     if here:
-        return [p.place for p in coordinated(seg, here, _scene(seg, here, trigger))]
+        best = _scene(seg, here, trigger)
+        return [p.place for p in coordinated(seg, here, best)] if fan_out else [best.place]
     return [locate(seg, setting, s_index, trigger)]
 
 

@@ -41,3 +41,7 @@ def test_the_object_of_a_demand_is_not_the_scene():
 
 def test_the_object_of_a_demand_is_the_place_when_there_is_no_other():
     assert [p for p, _ in places("خرجت مسيرة حاشدة للمطالبة باستقلال كتالونيا.")] == ["Catalunya"]
+
+
+def test_a_road_between_two_towns_is_one_scene():
+    assert len(places("قطع محتجون الطريق الرابط بين الناصرية والبصرة بالإطارات المحترقة.")) == 1
