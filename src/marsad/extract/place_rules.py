@@ -231,7 +231,7 @@ def _is_known_city_or_country(gaz: Gazetteer, token: str) -> bool:
     return any(e.feature == "country" or (e.feature == "city" and e.population >= 100_000) for e in entries)
 
 
-def _is_minor(site: Site) -> bool:
+def is_minor(site: Site) -> bool:
     """A one-word name of towns all under `BARE_NAME_MIN_POPULATION`, with no cue before it: in
     running text such words are far more often common nouns or personal names than the town."""
     if len(site.row.key) > 1:
@@ -387,7 +387,7 @@ _COMMON_WORD_RULES = (
 
 def _is_common_word(site: Site) -> bool:
     """Whether the name at `site` is read as a common word, not a place."""
-    if site.cue is None and not site.after_place and _is_minor(site):
+    if site.cue is None and not site.after_place and is_minor(site):
         return True
     return any(rule(site) for rule in _COMMON_WORD_RULES)
 

@@ -32,6 +32,7 @@ from marsad.extract.place_rules import (
     context_kind,
     is_adjective_shaped,
     is_definite,
+    is_minor,
     reads_as_common_word,
     word_forms,
 )
@@ -74,6 +75,7 @@ class _Candidate:
     sentence: int
     cue: str | None  # the locative cue before the name ("في", "ب" written on it, DATELINE)
     alternate: NameRow | None = None  # "وجدة" (Oujda) read as و + جدة (Jeddah)
+    weak: bool = False  # a small town's name as a hashtag: kept only in a country the article names
 
 
 def _cue_before(seg: Segmented, first: int, i: int, peeled: str) -> str | None:
@@ -110,6 +112,12 @@ def _in_partial_hashtag(seg: Segmented, gaz: Gazetteer, row: NameRow, i: int, en
             )
             return row.key in gaz.stop or not strong
     return False
+
+
+def _in_hashtag(seg: Segmented, i: int, end: int) -> bool:
+    """The name at tokens [i, end) lies inside a hashtag."""
+    start, stop = seg.starts[i], seg.ends[end - 1]
+    return any(tag_start <= start and stop <= tag_end for tag_start, tag_end in seg.norm.hashtags)
 
 
 def _peelable(gaz: Gazetteer, row: NameRow) -> bool:
@@ -243,7 +251,14 @@ def _candidate(
     if cue is None and i > first and context_kind(seg.tokens[i - 1]) == "facility":
         cue = FACILITY  # مطار الكويت الدولي، مستشفى الخفجي: the facility names its town
     site = Site(seg, gaz, first, last, i, row, cue, after_place)
-    if gaz.stop.get(row.key) == "never" if cue == FACILITY else reads_as_common_word(site):
+    if cue is None and peeled == "" and _in_hashtag(seg, i, end):
+        # "#حفرالباطن الان", "#البترا": a tag that is, or holds, a place name is no phrase of the
+        # sentence around it; only the stoplist (names that are common words) still applies.
+        if gaz.stop.get(row.key) is not None:
+            return None
+        if is_minor(site):
+            return _Candidate(row, i, end, s, cue, None, weak=True)
+    elif gaz.stop.get(row.key) == "never" if cue == FACILITY else reads_as_common_word(site):
         return None
     coordinated = cue is None or cue in ("و", DATELINE)  # no و right after في
     return _Candidate(row, i, end, s, cue, others[0][0] if others and coordinated else None)
@@ -442,6 +457,14 @@ def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margi
     return PlaceMention(place, c.first, c.last, c.sentence, round(min(score, 0.99), 3))
 
 
+def _named_elsewhere(cands: list[_Candidate], c: _Candidate, iso3: str | None, gaz: Gazetteer) -> bool:
+    """Whether the article names `iso3` through another name than `c`'s, or names no country at all
+    (a tweet that is only "#البترا")."""
+    others = [d for d in cands if d.row.key != c.row.key]
+    countries = {gaz.entries[e].iso3 for d in others for e in d.row.entries}
+    return not others or iso3 in countries
+
+
 def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
     """Every place named in the text, resolved, in text order.
 
@@ -472,6 +495,8 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
             for ids, written, penalty in readings
             for e in ids
         )[::-1]
+        if c.weak and not _named_elsewhere(cands, c, gaz.entries[scored[0][1]].iso3, gaz):
+            continue  # "#الرابية" in an article about Amman is no town in Kuwait
         margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 1.0
         mentions.append(_mention(seg, c, gaz.entries[scored[0][1]], scored[0][2], margin))
     return mentions

@@ -87,3 +87,9 @@ def test_the_kingdom_is_saudi_arabia_unless_the_article_says_jordan(gaz: Gazette
 
 def test_an_admin_unit_named_next_to_a_town_chooses_its_country(gaz: Gazetteer):
     assert found("سيول في الجفر في محافظة معان", gaz)[0] == ("الجفر", "JOR")
+
+
+def test_a_whole_hashtag_is_no_phrase_of_the_sentence(gaz: Gazetteer):
+    assert found("البروق تنشط على #حفرالباطن الان", gaz) == [("حفرالباطن", "SAU")]
+    assert found("محافظ #حفرالباطن الأمير", gaz) == [("حفرالباطن", "SAU")]
+    assert found("#صور من الحدث", gaz) == []  # a stoplist word stays a word in a tag
