@@ -128,6 +128,50 @@ def rates(b: Counter) -> dict:
     }
 
 
+def cost(texts: list[str]) -> dict:
+    """What places cost: the gazetteer's load time and RSS in a fresh process (index already
+    built in the cache; the best of three), and the share of `code_text` time spent in
+    `find_places` (called once per article that has an event), over `texts`."""
+    import subprocess
+
+    probe = (  # current RSS from /proc: a child's ru_maxrss starts at its parent's peak
+        "import time, json, re\n"
+        "rss = lambda: int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+        "r0 = rss()\n"
+        "from marsad.geo.gazetteer import load_gazetteer\n"
+        "t = time.perf_counter(); g = load_gazetteer(); s = time.perf_counter() - t\n"
+        "print(json.dumps({'load_seconds': round(s, 3), 'rss_mb': round((rss() - r0) / 1024, 1), 'places': len(g.entries)}))"
+    )
+    runs = [json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout)
+            for _ in range(3)]  # fmt: skip
+    best = min(runs, key=lambda r: r["load_seconds"])
+    import marsad.extract.scene as scene
+    from marsad.pipeline import code_text
+
+    spent = [0.0]
+    find = scene.find_places
+
+    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            return find(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - t
+
+    code_text(texts[0])
+    scene.find_places = timed  # type: ignore[assignment]
+    try:
+        began = time.perf_counter()
+        for text in texts:
+            code_text(text)
+        coding = time.perf_counter() - began
+    finally:
+        scene.find_places = find  # type: ignore[assignment]
+    places = spent[0]
+    return {**best, "texts": len(texts), "coding_seconds": round(coding, 3), "places_seconds": round(places, 3),
+            "places_share": round(places / coding, 3)}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
@@ -161,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     for part, buckets in split.items():
         report[part] = {k: rates(buckets[k]) for k in ("core", "fine", "other", *types) if buckets[k]["n"]}
     report["per_file"] = per_file
+    from marsad.cli import samples_dir
+
+    samples = [p.read_text(encoding="utf-8") for p in sorted(samples_dir().glob("*.txt"))]
+    report["cost"] = cost(samples + [t["text"] for tweets in files.values() for t in tweets])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.json:
@@ -171,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {'type':32s} {'n':>5s} {'recall':>7s} {'acc@161':>7s}")
             for k, r in report[part].items():
                 print(f"  {k:32s} {r['mentions']:5d} {r['recall']:7.3f} {r['acc161']:7.3f}")
+        c = report["cost"]
+        print(f"gazetteer: {c['places']} places, load {c['load_seconds']} s, +{c['rss_mb']} MB RSS; places take "
+              f"{c['places_share']:.1%} of coding time ({c['texts']} texts)")  # fmt: skip
         print(f"{report['tweets']} tweets in {report['seconds']} s; written to {args.out}")
     for m, best, text in errors:
         got = f"{best['text']}->{best['name_en']} {best['country_iso3']}" if best else "MISSED"
