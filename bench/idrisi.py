@@ -145,7 +145,7 @@ def cost(texts: list[str]) -> dict:
     runs = [json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout)
             for _ in range(3)]  # fmt: skip
     best = min(runs, key=lambda r: r["load_seconds"])
-    import marsad.extract.scene as scene
+    from marsad.extract import scene
     from marsad.pipeline import code_text
 
     spent = [0.0]
