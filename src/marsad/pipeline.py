@@ -1,30 +1,30 @@
 """The coder: article text → list of `Event`, composing the pure stages.
 
 normalize → segment → (per sentence) triggers, modality cues, actor mentions → events, then
-each event gets its place, date and counts (`_Setting`: article-level context computed once).
+each event gets its places (`marsad.extract.scene`: one record per scene place), date and counts
+(`Setting`: article-level context computed once).
 Resources come from `default_lexicon()` and `load_gazetteer()`, built once per process.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from marsad.extract.actor_fill import fill_actors
 from marsad.extract.actors import RELATIVES, Mention, Roles
-from marsad.extract.dates import DateMention, dateline_date, find_dates, parse_record_date, to_when
+from marsad.extract.dates import DateMention, find_dates, to_when
 from marsad.extract.events import Candidate
 from marsad.extract.merge import merge_sentence_events
-from marsad.extract.places import PlaceMention, find_places
 from marsad.extract.proposals import propose, retype
 from marsad.extract.quantities import Quantities, find_quantities
+from marsad.extract.scene import Setting, scenes
+from marsad.extract.scene import setting as make_setting
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.learn.arguments import ArgumentModel, load_arguments
 from marsad.learn.detector import Detector, load_detector
 from marsad.lexicon.loader import Lexicon, default_lexicon
-from marsad.model import Actor, Event, Evidence, Place, When
+from marsad.model import Actor, Event, Evidence, When
 from marsad.ontology import QUAD_CLASS
 from marsad.text.morph import bare
 from marsad.text.normalize import normalize
@@ -103,113 +103,12 @@ def _events_of_sentence(
 
 
 # Words before a place name that make it the scene of the event ("في برلين", "أمام السفارة في ...").
-_LOCATIVES = frozenset(
-    {"في", "فى", "امام", "قرب", "وسط", "داخل", "بمدينه", "مدينه", "بلده", "شمال", "جنوب", "شرق", "غرب"}
-)
-# How near the trigger a more precise place of the same country must be to refine the event's place.
-_REFINE_REACH = 6
 # Event types whose counts are crowd sizes, and those whose counts are casualties.
 _SIZED = frozenset({"PROTEST", "MOBILIZE"})
 _VIOLENT = frozenset({"ASSAULT", "COERCE", "PROTEST"})
 _NO_COUNTS = Quantities(None, None, None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Setting:
-    """Article-level context for places and dates, computed once per article.
-
-    `in_sentence[s]` are the place mentions of sentence s; `inherited[s]` is the last place
-    named earlier in the same paragraph (or None); `dateline` the place opening the article.
-    """
-
-    in_sentence: dict[int, tuple[PlaceMention, ...]]
-    inherited: tuple[PlaceMention | None, ...]
-    dateline: PlaceMention | None
-    anchor: When | None  # the article date (input record or dateline)
-    anchor_date: dt.date | None
-
-
-def _paragraphs(seg: Segmented) -> tuple[int, ...]:
-    """The paragraph number of each sentence (paragraphs are separated by line breaks)."""
-    text = seg.norm.text
-    breaks: list[int] = []
-    at = text.find("\n")
-    while at >= 0:
-        breaks.append(at)
-        at = text.find("\n", at + 1)
-    return tuple(bisect_right(breaks, s.start) for s in seg.sentences)
-
-
-def _dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"."""
-    text = seg.norm.text
-    for p in places:
-        if p.sentence != 0 or p.first_token > 1:
-            continue
-        rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
-        if rest[:1] in "-–—ـ:(":
-            return p
-    return None
-
-
-def _setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> _Setting:
-    anchor: When | None = None
-    day = parse_record_date(record_date)
-    if day is not None:
-        anchor = When(day.isoformat(), 1, None, None, None, "article_date")
-    else:
-        anchor = dateline_date(seg.norm)
-        day = dt.date.fromisoformat(anchor.date) if anchor else None
-    places = find_places(seg, gazetteer)
-    grouped: dict[int, list[PlaceMention]] = {}
-    for p in places:
-        grouped.setdefault(p.sentence, []).append(p)
-    paragraph = _paragraphs(seg)
-    inherited: list[PlaceMention | None] = []
-    last: PlaceMention | None = None
-    for s_index, number in enumerate(paragraph):
-        if s_index and number != paragraph[s_index - 1]:
-            last = None
-        inherited.append(last)
-        if s_index in grouped:
-            last = grouped[s_index][-1]
-    in_sentence = {k: tuple(v) for k, v in grouped.items()}
-    return _Setting(in_sentence, tuple(inherited), _dateline_place(seg, places), anchor, day)
-
-
-def _is_locative(seg: Segmented, place: PlaceMention) -> bool:
-    """The place follows a locative word ("في برلين") or carries the preposition ب ("ببرلين",
-    "وببغداد"); a name that itself begins with ب (برلين، بغداد) does not count."""
-    before = bare(seg.tokens[place.first_token - 1]) if place.first_token > 0 else ""
-    token = bare(seg.tokens[place.first_token])
-    first_word = normalize(place.place.name_ar).text.split(" ", 1)[0]
-    return before in _LOCATIVES or (token.startswith("ب") and token[1:].startswith(first_word))
-
-
-def _locate(seg: Segmented, setting: _Setting, s_index: int, trigger: int) -> Place | None:
-    """The event's place: in its sentence the nearest one (a locative one first), else the
-    nearest earlier place of its paragraph, else the dateline's place; `basis` says which."""
-    here = setting.in_sentence.get(s_index)
-    if here:
-        best = min(here, key=lambda p: (not _is_locative(seg, p), abs(p.first_token - trigger), p.first_token))
-        # A more precise place of the same country next to the trigger refines it: "في ألمانيا،
-        # بوابة براندنبورغ تظاهر المئات" happened at the Gate, in Germany.
-        finer = [
-            p
-            for p in here
-            if p.place.country_iso3 == best.place.country_iso3
-            and p.place.precision < best.place.precision
-            and abs(p.first_token - trigger) <= _REFINE_REACH
-        ]
-        if finer:
-            best = min(finer, key=lambda p: (p.place.precision, abs(p.first_token - trigger), p.first_token))
-        return best.place
-    earlier = setting.inherited[s_index]
-    if earlier is not None:
-        return replace(earlier.place, basis="paragraph")
-    if setting.dateline is not None and s_index > 0:
-        return replace(setting.dateline.place, basis="dateline")
-    return None
+# Event types coded once per listed scene place, as ACLED codes protests and violence.
+_FAN_OUT = frozenset({"PROTEST", "ASSAULT", "COERCE", "MOBILIZE"})
 
 
 def _same_clause(seg: Segmented, trigger: int, mention: DateMention) -> bool:
@@ -220,7 +119,7 @@ def _same_clause(seg: Segmented, trigger: int, mention: DateMention) -> bool:
     return not any(bare(seg.tokens[k]) in RELATIVES for k in range(lo + 1, hi))
 
 
-def _date(seg: Segmented, setting: _Setting, sentence: Sentence, trigger: int) -> When | None:
+def _date(seg: Segmented, setting: Setting, sentence: Sentence, trigger: int) -> When | None:
     """The event's date: the nearest date expression of its clause, else the article date."""
     found = find_dates(seg.norm.text, sentence.start, sentence.end, setting.anchor_date)
     dateline = setting.anchor if setting.anchor and setting.anchor.basis == "dateline" else None
@@ -241,21 +140,23 @@ def _date(seg: Segmented, setting: _Setting, sentence: Sentence, trigger: int) -
 
 
 def _situate(
-    seg: Segmented, setting: _Setting, sentence: Sentence, s_index: int, events: list[tuple[int, Event]]
+    seg: Segmented, setting: Setting, sentence: Sentence, s_index: int, events: list[tuple[int, Event]]
 ) -> list[Event]:
-    """Add place, date and counts to the events of one sentence."""
+    """Add place, date and counts to the events of one sentence: one record per scene place, as
+    ACLED codes one event per location ("في برلين وميونيخ"), each with the same evidence."""
     counted = any(e.event_type in _SIZED or e.event_type in _VIOLENT for _, e in events)
     counts = find_quantities(seg, sentence.first_token, sentence.last_token) if counted else _NO_COUNTS
     return [
         replace(
             event,
-            location=_locate(seg, setting, s_index, trigger),
+            location=place,
             when=_date(seg, setting, sentence, trigger),
             size=counts.size if event.event_type in _SIZED else None,
             fatalities=counts.fatalities if event.event_type in _VIOLENT else None,
             injuries=counts.injuries if event.event_type in _VIOLENT else None,
         )
         for trigger, event in events
+        for place in scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT)
     ]
 
 
@@ -288,11 +189,11 @@ def code_text(
     floors = model.floors(min_confidence)
     seg = segment(normalize(text))
     events: list[Event] = []
-    setting: _Setting | None = None
+    setting: Setting | None = None
     for s_index, sentence in enumerate(seg.sentences):
         found = _events_of_sentence(lex, model, ranker, seg, s_index, article_id, floors)
         if found:
-            setting = setting or _setting(seg, date, gazetteer or load_gazetteer())
+            setting = setting or make_setting(seg, date, gazetteer or load_gazetteer())
             situated = _situate(seg, setting, sentence, s_index, found)
             events.extend(merge_sentence_events([fill_actors(e) for e in situated]))
     if relevance_gate and events:

@@ -283,7 +283,7 @@ def clone_events(db: str, at_least: int) -> int:
     shifted = {"id": "id + :offset", "event_key": "event_key || :suffix", "event_id": "event_id + :offset",
                "date": "CASE WHEN LENGTH(date) = 10 THEN DATE(date, :days) ELSE date END"}  # fmt: skip
     for copy in range(1, math.ceil(at_least / count)):
-        params = {"offset": copy * 1_000_000, "suffix": f"-{copy}", "days": f"-{copy} days"}
+        params = {"offset": copy * 1_000_000, "suffix": f"~{copy}", "days": f"-{copy} days"}
         for table, cols in (("events", event_cols), ("mentions", mention_cols)):
             select = ", ".join(shifted.get(c, c) for c in cols)
             con.execute(

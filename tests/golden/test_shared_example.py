@@ -139,3 +139,16 @@ def test_basij_burning_their_ids_is_a_protest(coded):
     at = text.index("الباسيج يحرقون")
     burning = [e for e in events if e.event_type == "PROTEST" and e.evidence.start <= at < e.evidence.end]
     assert burning and burning[0].factual and "بطاقاتهم" in burning[0].evidence.trigger
+
+
+def test_one_protest_record_per_place_in_north_america(coded):
+    """ACLED codes one event per location: the protests "في عدد من الدول الأوروبية والولايات المتحدة
+    وكندا" are one record in the United States and one in Canada, with the same evidence."""
+    text, events = coded
+    at = text.index("وانطلقت #تظاهرات")
+    protests = [
+        e for e in events if e.event_type == "PROTEST" and e.factual and e.evidence.start <= at < e.evidence.end
+    ]
+    assert {e.location.country_iso3 for e in protests if e.location} >= {"USA", "CAN"}
+    assert len({(e.evidence.start, e.evidence.end, e.evidence.trigger_start) for e in protests}) == 1
+    assert all(text[e.location.start : e.location.end] == e.location.text for e in protests if e.location)

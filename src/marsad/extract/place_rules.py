@@ -11,16 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from marsad.geo.gazetteer import Gazetteer, NameRow
+from marsad.errors import LexiconError
+from marsad.geo.gazetteer import Gazetteer, NameRow, name_key
+from marsad.lexicon.loader import data_dir as lexicon_data_dir
+from marsad.lexicon.loader import read_tsv
+from marsad.memo import load_once
 from marsad.text.segment import Segmented
 
 __all__ = [
     "ADMIN_WORDS",
+    "CONTEXT_KINDS",
     "LOCATIVE_CUES",
     "Site",
     "clitic_forms",
     "is_adjective_shaped",
     "is_definite",
+    "place_context",
     "reads_as_common_word",
     "word_forms",
 ]
@@ -30,7 +36,7 @@ __all__ = [
 LOCATIVE_CUES = frozenset(
     [
         "في",
-        "الى",
+        "الي",  # إلى after folding (ى → ي)
         "من",
         "نحو",
         "قرب",
@@ -76,6 +82,27 @@ LOCATIVE_CUES = frozenset(
 )
 
 ADMIN_WORDS = frozenset(("ولايه", "محافظه", "مقاطعه", "اقليم"))
+CONTEXT_KINDS = ("facility", "demand", "topic")
+
+
+@load_once
+def place_context() -> dict[str, str]:
+    """lexicon/data/place_context.tsv: normalised word → its kind (`CONTEXT_KINDS`)."""
+    words: dict[str, str] = {}
+    for where, row in read_tsv(lexicon_data_dir() / "place_context.tsv", ("word", "type", "gloss", "example")):
+        key = name_key(row["word"])
+        if row["type"] not in CONTEXT_KINDS or len(key) != 1:
+            raise LexiconError(f"{where}: one word of type {CONTEXT_KINDS}, not {row['word']!r} {row['type']!r}")
+        words[key[0]] = row["type"]
+    return words
+
+
+def context_kind(token: str) -> str | None:
+    """The kind of a context word, through its clitics (بمطار → مطار facility)."""
+    context = place_context()
+    return next((context[f] for f in word_forms(token) if f in context), None)
+
+
 _CONJ = "وف"
 BARE_NAME_MIN_POPULATION = 50_000
 _PREP = "بلك"
@@ -204,7 +231,7 @@ def _is_known_city_or_country(gaz: Gazetteer, token: str) -> bool:
     return any(e.feature == "country" or (e.feature == "city" and e.population >= 100_000) for e in entries)
 
 
-def _is_minor(site: Site) -> bool:
+def is_minor(site: Site) -> bool:
     """A one-word name of towns all under `BARE_NAME_MIN_POPULATION`, with no cue before it: in
     running text such words are far more often common nouns or personal names than the town."""
     if len(site.row.key) > 1:
@@ -255,7 +282,7 @@ def _heads_idafa(site: Site) -> bool:
         return False  # participle or nisba: غزة المحاصرة، بغداد الجديدة is an epithet row
     if _verb_shaped(previous) and "speech" not in site.roles(previous):
         return False
-    return not any(site.gaz.entries[e].feature == "country" for e in site.row.entries)
+    return not any(site.gaz.entries[e].feature in ("country", "region") for e in site.row.entries)
 
 
 def _in_person_or_org(site: Site) -> bool:
@@ -360,7 +387,7 @@ _COMMON_WORD_RULES = (
 
 def _is_common_word(site: Site) -> bool:
     """Whether the name at `site` is read as a common word, not a place."""
-    if site.cue is None and not site.after_place and _is_minor(site):
+    if site.cue is None and not site.after_place and is_minor(site):
         return True
     return any(rule(site) for rule in _COMMON_WORD_RULES)
 

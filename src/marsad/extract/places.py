@@ -25,15 +25,20 @@ from typing import Any, NamedTuple
 
 from marsad.extract.place_rules import (
     ADMIN_WORDS,
+    BARE_NAME_MIN_POPULATION,
     LOCATIVE_CUES,
     Site,
     clitic_forms,
+    context_kind,
     is_adjective_shaped,
     is_definite,
+    is_minor,
     reads_as_common_word,
     word_forms,
 )
-from marsad.geo.gazetteer import CORE_ISO2, Gazetteer, GeoEntry, NameRow, load_gazetteer
+from marsad.geo.gazetteer import CORE_ISO2, Gazetteer, GeoEntry, NameRow, data_dir, load_gazetteer, name_key
+from marsad.lexicon.loader import read_tsv
+from marsad.memo import load_once
 from marsad.model import Place
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented, segment
@@ -41,8 +46,9 @@ from marsad.text.segment import Segmented, segment
 __all__ = ["PlaceMention", "find_places", "is_adjective_shaped", "is_definite", "place_records"]
 
 DATELINE = "—"  # the cue of a name that opens a dateline: "تونس - ", "حماة: "
+FACILITY = "facility"  # the cue of a name right after a facility word (مطار، ميناء، مستشفى)
 _FEATURE_CUES = {"مدينه": "city", "بلده": "city", "قريه": "city", "العاصمه": "city", "عاصمه": "city"}
-_FEATURE_CUES |= dict.fromkeys(ADMIN_WORDS, "admin") | {DATELINE: "city"}
+_FEATURE_CUES |= dict.fromkeys(ADMIN_WORDS, "admin") | {DATELINE: "city", FACILITY: "city"}
 AREA_WORD, AREA_ADMIN_ISO2 = "منطقه", frozenset(("SA",))  # منطقة is an admin1 title only in Saudi Arabia
 REGION_PART = "ريف"  # "ريف حلب", the countryside around Aleppo: the town, ACLED geo-precision 2
 _EMBASSY = frozenset(("سفاره", "السفاره", "قنصليه", "القنصليه", "بعثه", "البعثه"))
@@ -69,6 +75,7 @@ class _Candidate:
     sentence: int
     cue: str | None  # the locative cue before the name ("في", "ب" written on it, DATELINE)
     alternate: NameRow | None = None  # "وجدة" (Oujda) read as و + جدة (Jeddah)
+    weak: bool = False  # a small town's name as a hashtag: kept only in a country the article names
 
 
 def _cue_before(seg: Segmented, first: int, i: int, peeled: str) -> str | None:
@@ -89,13 +96,28 @@ def _is_dateline(seg: Segmented, first: int, i: int, end: int) -> bool:
     return seg.tokens[end] == ":" or any(c in _DASHES for c in between)
 
 
-def _in_partial_hashtag(seg: Segmented, i: int, end: int) -> bool:
-    """ "#الواحات_في_خطر" holds الواحات as a word; "#غزة" is a place."""
+def _in_partial_hashtag(seg: Segmented, gaz: Gazetteer, row: NameRow, i: int, end: int) -> bool:
+    """ "#الواحات_في_خطر" holds الواحات as a word; "#غزة" is a place, and so is the country or the
+    strong name inside a compound tag (#سيول_الاردن، #امطار_الكويت، #مستشفى_حفر_الباطن): one that
+    is no stoplist word and has two words or names a country or a town of `BARE_NAME_MIN_POPULATION`."""
     start, stop = seg.starts[i], seg.ends[end - 1]
     for tag_start, tag_end in seg.norm.hashtags:
         if tag_start <= start and stop <= tag_end:
-            return seg.norm.text[tag_start:tag_end].strip("# ") != seg.norm.text[start:stop]
+            if seg.norm.text[tag_start:tag_end].strip("# ") == seg.norm.text[start:stop]:
+                return False
+            entries = [gaz.entries[e] for e in row.entries]
+            strong = len(row.key) > 1 or any(
+                e.feature == "country" or (e.feature == "city" and e.population >= BARE_NAME_MIN_POPULATION)
+                for e in entries
+            )
+            return row.key in gaz.stop or not strong
     return False
+
+
+def _in_hashtag(seg: Segmented, i: int, end: int) -> bool:
+    """The name at tokens [i, end) lies inside a hashtag."""
+    start, stop = seg.starts[i], seg.ends[end - 1]
+    return any(tag_start <= start and stop <= tag_end for tag_start, tag_end in seg.norm.hashtags)
 
 
 def _peelable(gaz: Gazetteer, row: NameRow) -> bool:
@@ -218,7 +240,7 @@ def _candidate(
     """The candidate for the name at token `i`, or None when the guards read it as a common word."""
     (row, peeled), others = matches[0], matches[1:]
     end = i + len(row.key)
-    if _in_partial_hashtag(seg, i, end):
+    if _in_partial_hashtag(seg, gaz, row, i, end):
         return None
     after_place = bool(found) and found[-1].last == i and found[-1].sentence == s
     cue = _cue_before(seg, first, i, peeled)
@@ -226,8 +248,17 @@ def _candidate(
         cue = DATELINE
     if cue is None and after_place and "و" in peeled + "".join(p for _, p in others):
         cue = "و"  # "الفلوجة والرمادي": a name joined to a place shares its cue
+    if cue is None and i > first and context_kind(seg.tokens[i - 1]) == "facility":
+        cue = FACILITY  # مطار الكويت الدولي، مستشفى الخفجي: the facility names its town
     site = Site(seg, gaz, first, last, i, row, cue, after_place)
-    if reads_as_common_word(site):
+    if cue is None and peeled == "" and _in_hashtag(seg, i, end):
+        # "#حفرالباطن الان", "#البترا": a tag that is, or holds, a place name is no phrase of the
+        # sentence around it; only the stoplist (names that are common words) still applies.
+        if gaz.stop.get(row.key) is not None:
+            return None
+        if is_minor(site):
+            return _Candidate(row, i, end, s, cue, None, weak=True)
+    elif gaz.stop.get(row.key) == "never" if cue == FACILITY else reads_as_common_word(site):
         return None
     coordinated = cue is None or cue in ("و", DATELINE)  # no و right after في
     return _Candidate(row, i, end, s, cue, others[0][0] if others and coordinated else None)
@@ -349,7 +380,7 @@ def _entry_score(
     entry: GeoEntry, c: _Candidate, article: dict[str, float], near: set[str], narrow: _Qualifier | None
 ) -> float:
     score = math.log10(entry.population + 10) / 2
-    score += {"country": 3.0, "city": 0.6, "landmark": 0.6, "admin": 0.3}[entry.feature]
+    score += {"country": 3.0, "region": 3.0, "city": 0.6, "landmark": 0.6, "admin": 0.3}[entry.feature]
     if c.cue is not None and _FEATURE_CUES.get(c.cue) == entry.feature:
         score += 4.0
     if entry.iso3 in near:
@@ -358,6 +389,51 @@ def _entry_score(
     if narrow is not None and entry.iso3 == narrow.iso3:
         score += 6.0 + (1.0 if narrow.admin1 is not None and entry.admin1 == narrow.admin1 else 0.0)
     return score
+
+
+_MARKS = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
+MARKED_BONUS = 8.0  # the text's diacritics agree with a marked spelling of one entry: it wins
+
+
+def _marks(written: str) -> frozenset[tuple[int, str]]:
+    """The diacritics of a written name, by the index of the letter they sit on: عمّان → {(1, shadda)}."""
+    out: set[tuple[int, str]] = set()
+    letters = -1
+    for ch in written:
+        if ch in _MARKS:
+            out.add((letters, ch))
+        elif ch.isalpha():
+            letters += 1
+    return frozenset(out)
+
+
+@load_once
+def marked_spellings() -> dict[tuple[str, ...], tuple[tuple[frozenset[tuple[int, str]], int], ...]]:
+    """geo/data/diacritics.tsv: name key → (marks, geonameid) of each marked spelling."""
+    table: dict[tuple[str, ...], tuple[tuple[frozenset[tuple[int, str]], int], ...]] = {}
+    for _, row in read_tsv(data_dir() / "diacritics.tsv", ("name", "geonameid", "example")):
+        key = name_key(row["name"])
+        table[key] = (*table.get(key, ()), (_marks(row["name"]), int(row["geonameid"])))
+    return table
+
+
+def _marked_choice(seg: Segmented, c: _Candidate) -> int | None:
+    """The geonameid that the diacritics written on the name point to (عمّان: Amman), if any: the
+    marked spelling sharing most marks with the text and contradicting none of them."""
+    spellings = marked_spellings().get(c.row.key)
+    if not spellings:
+        return None
+    start, end = seg.norm.orig_span(seg.starts[c.first], seg.ends[c.last - 1])
+    surface = _marks(seg.norm.original[start:end])
+    if not surface:
+        return None
+    best, best_score = None, 0
+    for marks, gid in spellings:
+        conflicts = {i for i, _ in marks} & {i for i, _ in surface} - {i for i, _ in marks & surface}
+        score = len(marks & surface) - len(conflicts) * 2
+        if score > best_score:
+            best, best_score = gid, score
+    return best
 
 
 def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margin: float) -> PlaceMention:
@@ -381,6 +457,14 @@ def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margi
     return PlaceMention(place, c.first, c.last, c.sentence, round(min(score, 0.99), 3))
 
 
+def _named_elsewhere(cands: list[_Candidate], c: _Candidate, iso3: str | None, gaz: Gazetteer) -> bool:
+    """Whether the article names `iso3` through another name than `c`'s, or names no country at all
+    (a tweet that is only "#البترا")."""
+    others = [d for d in cands if d.row.key != c.row.key]
+    countries = {gaz.entries[e].iso3 for d in others for e in d.row.entries}
+    return not others or iso3 in countries
+
+
 def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
     """Every place named in the text, resolved, in text order.
 
@@ -396,14 +480,23 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
         narrow = _qualifier(cands, k, seg, gaz)
         near = by_sentence.get(c.sentence, set())
         extra = _admitted_namesakes(gaz, c, narrow, units.get(c.sentence, set()))
+        marked = _marked_choice(seg, c)
         readings = [(_readings(gaz, c, extra), c.row.written, 0.0)]
         if c.alternate is not None:
             readings.append((_readings(gaz, replace(c, row=c.alternate), []), c.alternate.written, PEELED_PENALTY))
         scored = sorted(
-            (_entry_score(gaz.entries[e], c, article, near, narrow) - penalty, e, written)
+            (
+                _entry_score(gaz.entries[e], c, article, near, narrow)
+                - penalty
+                + (MARKED_BONUS if marked is not None and gaz.entries[e].geonameid == marked else 0.0),
+                e,
+                written,
+            )
             for ids, written, penalty in readings
             for e in ids
         )[::-1]
+        if c.weak and not _named_elsewhere(cands, c, gaz.entries[scored[0][1]].iso3, gaz):
+            continue  # "#الرابية" in an article about Amman is no town in Kuwait
         margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 1.0
         mentions.append(_mention(seg, c, gaz.entries[scored[0][1]], scored[0][2], margin))
     return mentions

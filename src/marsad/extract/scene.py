@@ -1,0 +1,221 @@
+"""Where an event happened: the scene among the places of its sentence, paragraph and article.
+
+`setting(seg, ...)` computes once per article the places of every sentence, the place each
+sentence inherits from its paragraph and the dateline's place (and the article's date anchor).
+`scenes(seg, setting, s, trigger)` gives the places of one event mention: the scene of the
+sentence chosen by its role, and, as ACLED codes one event per location, the places coordinated
+with it ("في برلين وميونيخ وهامبورغ": three places, one event record each).
+
+The scene is chosen by role, not by position alone: a place after a locative word (في، أمام،
+قرب) or a dateline comes first, a region (آسيا، الخليج) only when no country or town will do; a place that is the object of a demand or the topic of a talk
+("للمطالبة باستقلال كتالونيا", "بحثا الأوضاع في ليبيا"; lexicon/data/place_context.tsv) comes last;
+a club or company named after a city and an actor's nisba are never place mentions at all
+(`marsad.extract.place_rules`). Among equals the nearest to the trigger wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from marsad.extract.dates import dateline_date, parse_record_date
+from marsad.extract.place_rules import context_kind
+from marsad.extract.places import PlaceMention, find_places
+from marsad.geo.gazetteer import Gazetteer
+from marsad.model import Place, When
+from marsad.text.morph import bare
+from marsad.text.normalize import normalize
+from marsad.text.segment import Segmented
+
+__all__ = ["LOCATIVES", "Setting", "dateline_place", "is_locative", "locate", "paragraphs", "scenes", "setting"]
+
+LOCATIVES = frozenset(
+    {"في", "فى", "امام", "قرب", "وسط", "داخل", "بمدينه", "مدينه", "بلده", "شمال", "جنوب", "شرق", "غرب"}
+)
+# How near the trigger a more precise place of the same country must be to refine the event's place.
+REFINE_REACH = 6
+_LIST_COMMAS = frozenset("،,")
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """Article-level context for places and dates, computed once per article.
+
+    `in_sentence[s]` are the place mentions of sentence s; `inherited[s]` is the last place
+    named earlier in the same paragraph (or None); `dateline` the place opening the article.
+    """
+
+    in_sentence: dict[int, tuple[PlaceMention, ...]]
+    inherited: tuple[PlaceMention | None, ...]
+    dateline: PlaceMention | None
+    anchor: When | None  # the article date (input record or dateline)
+    anchor_date: dt.date | None
+
+
+def paragraphs(seg: Segmented) -> tuple[int, ...]:
+    """The paragraph number of each sentence (paragraphs are separated by line breaks)."""
+    text = seg.norm.text
+    breaks: list[int] = []
+    at = text.find("\n")
+    while at >= 0:
+        breaks.append(at)
+        at = text.find("\n", at + 1)
+    return tuple(bisect_right(breaks, s.start) for s in seg.sentences)
+
+
+def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMention | None:
+    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"."""
+    text = seg.norm.text
+    for p in places:
+        if p.sentence != 0 or p.first_token > 1:
+            continue
+        rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
+        if rest[:1] in "-–—ـ:(":
+            return p
+    return None
+
+
+def setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> Setting:
+    """The article's places (per sentence, inherited per paragraph, dateline) and date anchor."""
+    anchor: When | None = None
+    day = parse_record_date(record_date)
+    if day is not None:
+        anchor = When(day.isoformat(), 1, None, None, None, "article_date")
+    else:
+        anchor = dateline_date(seg.norm)
+        day = dt.date.fromisoformat(anchor.date) if anchor else None
+    places = find_places(seg, gazetteer)
+    grouped: dict[int, list[PlaceMention]] = {}
+    for p in places:
+        grouped.setdefault(p.sentence, []).append(p)
+    paragraph = paragraphs(seg)
+    inherited: list[PlaceMention | None] = []
+    last: PlaceMention | None = None
+    for s_index, number in enumerate(paragraph):
+        if s_index and number != paragraph[s_index - 1]:
+            last = None
+        inherited.append(last)
+        if s_index in grouped:
+            last = grouped[s_index][-1]
+    in_sentence = {k: tuple(v) for k, v in grouped.items()}
+    return Setting(in_sentence, tuple(inherited), dateline_place(seg, places), anchor, day)
+
+
+def is_locative(seg: Segmented, place: PlaceMention) -> bool:
+    """The place follows a locative word ("في برلين") or carries the preposition ب ("ببرلين",
+    "وببغداد"); a name that itself begins with ب (برلين، بغداد) does not count."""
+    before = bare(seg.tokens[place.first_token - 1]) if place.first_token > 0 else ""
+    token = bare(seg.tokens[place.first_token])
+    first_word = normalize(place.place.name_ar).text.split(" ", 1)[0]
+    return before in LOCATIVES or (token.startswith("ب") and token[1:].startswith(first_word))
+
+
+def _opens_sentence(seg: Segmented, place: PlaceMention) -> bool:
+    """A dateline inside the text: "واشنطن – فرضت وزارة الخزانة ..." (a name, then a dash or colon)."""
+    if place.first_token != seg.sentences[place.sentence].first_token:
+        return False
+    rest = seg.norm.text[seg.ends[place.last_token - 1] : seg.ends[place.last_token - 1] + 4].lstrip()
+    return rest[:1] in "-–—ـ:"
+
+
+def is_object(seg: Segmented, place: PlaceMention) -> bool:
+    """The place is the object of a demand or the topic of a talk: a demand/topic word
+    (place_context.tsv) within the two words before it ("باستقلال كتالونيا", "الأوضاع في ليبيا")."""
+    lo = max(place.first_token - 2, seg.sentences[place.sentence].first_token)
+    return any(context_kind(seg.tokens[k]) in ("demand", "topic") for k in range(lo, place.first_token))
+
+
+def _scene(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> PlaceMention:
+    """The sentence's scene: not an object of a demand or talk, locative first, nearest the trigger;
+    refined by a more precise place of the same country next to the trigger."""
+    best = min(
+        here,
+        key=lambda p: (
+            is_object(seg, p),
+            p.place.feature == "region",  # "في شرق آسيا" locates an event only when nothing else does
+            0 if is_locative(seg, p) else 1 if _opens_sentence(seg, p) else 2,
+            abs(p.first_token - trigger),
+            p.first_token,
+        ),
+    )
+    # "في ألمانيا، بوابة براندنبورغ تظاهر المئات" happened at the Gate, in Germany.
+    finer = [
+        p
+        for p in here
+        if p.place.country_iso3 == best.place.country_iso3
+        and p.place.precision < best.place.precision
+        and abs(p.first_token - trigger) <= REFINE_REACH
+    ]
+    if finer:
+        best = min(finer, key=lambda p: (p.place.precision, abs(p.first_token - trigger), p.first_token))
+    return best
+
+
+def _joined(seg: Segmented, left: PlaceMention, right: PlaceMention) -> bool:
+    """`right` is coordinated with `left`: "برلين وميونيخ", "برلين، ميونيخ وهامبورغ"."""
+    if right.first_token == left.last_token:
+        return seg.tokens[right.first_token].startswith("و")
+    gap = seg.tokens[left.last_token : right.first_token]
+    return len(gap) == 1 and gap[0] in _LIST_COMMAS
+
+
+def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention) -> list[PlaceMention]:
+    """The scene and the places listed with it, in text order: "في تونس والجزائر والمغرب"."""
+    ordered = sorted(here, key=lambda p: p.first_token)
+    k = ordered.index(best)
+    lo, hi = k, k
+    while lo > 0 and _joined(seg, ordered[lo - 1], ordered[lo]):
+        lo -= 1
+    while hi + 1 < len(ordered) and _joined(seg, ordered[hi], ordered[hi + 1]):
+        hi += 1
+    group = ordered[lo : hi + 1]
+    if group[0].first_token > 0 and bare(seg.tokens[group[0].first_token - 1]) == "بين":
+        return [best]  # "الطريق بين الناصرية والبصرة": one place between two towns
+    # A list of scenes, not a place and its own country or region ("في برلين، ألمانيا").
+    if len({(p.place.geonameid, p.place.name_en) for p in group}) < len(group):
+        return [best]
+    if any(
+        a.place.country_iso3 == b.place.country_iso3 and a.place.precision != b.place.precision
+        for a in group
+        for b in group
+    ):
+        return [best]
+    return group
+
+
+def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int, *, fan_out: bool = True) -> list[Place | None]:
+    """The places of an event mention, one event record each: the sentence's scene and (with
+    `fan_out`) the places coordinated with it, else the nearest earlier place of its paragraph,
+    else the dateline's place, else [None]; `basis` says which."""
+    here = _candidates(seg, setting, s_index)
+    if here:
+        best = _scene(seg, here, trigger)
+        return [p.place for p in coordinated(seg, here, best)] if fan_out else [best.place]
+    return [locate(seg, setting, s_index, trigger)]
+
+
+def _candidates(seg: Segmented, setting: Setting, s_index: int) -> tuple[PlaceMention, ...]:
+    """The sentence's places that may be its scene: those that are no object of a demand or a
+    talk, unless the sentence names no other place and inherits none ("خرجت مسيرة للمطالبة
+    باستقلال كتالونيا" is in Catalonia for want of better)."""
+    here = setting.in_sentence.get(s_index, ())
+    scenes_ = tuple(p for p in here if not is_object(seg, p))
+    if scenes_ or setting.inherited[s_index] is not None or (setting.dateline is not None and s_index > 0):
+        return scenes_
+    return here
+
+
+def locate(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> Place | None:
+    """The event's one place: in its sentence the scene (`_scene`), else the nearest earlier place
+    of its paragraph, else the dateline's place; `basis` says which."""
+    here = _candidates(seg, setting, s_index)
+    if here:
+        return _scene(seg, here, trigger).place
+    earlier = setting.inherited[s_index]
+    if earlier is not None:
+        return replace(earlier.place, basis="paragraph")
+    if setting.dateline is not None and s_index > 0:
+        return replace(setting.dateline.place, basis="dateline")
+    return None

@@ -1,0 +1,47 @@
+"""The event's place (marsad.extract.scene): one record per scene place, chosen by role."""
+
+from __future__ import annotations
+
+import marsad
+
+
+def places(text: str, event_type: str = "PROTEST") -> list[tuple[str, str]]:
+    return [
+        (e.location.name_en, e.location.basis)
+        for e in marsad.code(text, min_confidence=0)
+        if e.event_type == event_type and e.location is not None
+    ]
+
+
+def test_one_protest_per_listed_city_with_the_same_evidence():
+    events = [
+        e for e in marsad.code("تظاهر المئات في برلين وميونيخ وهامبورغ احتجاجا على الحرب.") if e.event_type == "PROTEST"
+    ]
+    assert [e.location.name_en for e in events if e.location] == ["Berlin", "Munich", "Hamburg"]
+    assert (
+        len({(e.evidence.start, e.evidence.end, e.evidence.trigger_start, e.evidence.trigger_end) for e in events}) == 1
+    )
+
+
+def test_one_protest_per_listed_country():
+    assert [p for p, _ in places("خرجت مظاهرات في تونس والجزائر والمغرب تضامنا مع غزة.")] == [
+        "Tunisia",
+        "Algeria",
+        "Morocco",
+    ]
+
+
+def test_a_city_and_its_own_country_are_one_scene():
+    assert [p for p, _ in places("تظاهر المئات في برلين بألمانيا احتجاجا على الحرب.")] == ["Berlin"]
+
+
+def test_the_object_of_a_demand_is_not_the_scene():
+    assert [p for p, _ in places("خرجت مسيرة حاشدة في برشلونة للمطالبة باستقلال كتالونيا.")] == ["Barcelona"]
+
+
+def test_the_object_of_a_demand_is_the_place_when_there_is_no_other():
+    assert [p for p, _ in places("خرجت مسيرة حاشدة للمطالبة باستقلال كتالونيا.")] == ["Catalunya"]
+
+
+def test_a_road_between_two_towns_is_one_scene():
+    assert len(places("قطع محتجون الطريق الرابط بين الناصرية والبصرة بالإطارات المحترقة.")) == 1

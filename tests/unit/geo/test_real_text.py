@@ -1,0 +1,95 @@
+"""Places in real text (issue 14): hashtags, glued tokens, names without their space, small towns."""
+
+from __future__ import annotations
+
+from marsad.extract.places import find_places
+from marsad.geo.gazetteer import Gazetteer
+from marsad.text.normalize import normalize
+from marsad.text.segment import segment
+
+
+def found(text: str, gaz: Gazetteer) -> list[tuple[str, str | None]]:
+    return [(m.place.text, m.place.country_iso3) for m in find_places(segment(normalize(text)), gaz)]
+
+
+def test_digits_glued_to_a_name_are_another_token():
+    assert segment(normalize("2الكويت")).tokens == ("2", "الكويت")
+    assert segment(normalize("الكويت2020")).tokens == ("الكويت", "2020")
+    assert segment(normalize("طائرات F16")).tokens == ("طائرات", "F16")
+
+
+def test_a_name_after_digits_a_bar_or_a_flag_is_found(gaz: Gazetteer):
+    assert found("سيول 2الكويت", gaz) == [("الكويت", "KWT")]
+    assert found("عاجل|الكويت تعلن تعطيل الدراسة", gaz) == [("الكويت", "KWT")]
+    assert found("🇸🇦السعودية تعلن", gaz) == [("السعودية", "SAU")]
+
+
+def test_a_name_written_without_its_space(gaz: Gazetteer):
+    assert found("أمطار غزيرة في حفرالباطن", gaz) == [("حفرالباطن", "SAU")]
+    assert found("أمطار غزيرة في حفر الباطن", gaz) == [("حفر الباطن", "SAU")]
+
+
+def test_small_towns_of_the_core_countries(gaz: Gazetteer):
+    assert found("تجمعت المياه في الجهراء", gaz) == [("الجهراء", "KWT")]
+    assert found("جرفت السيول سيارة في الوفرة", gaz) == [("الوفرة", "KWT")]
+
+
+def test_a_small_town_named_like_a_common_word_is_not_read(gaz: Gazetteer):
+    assert found("قصف مواقع قرب بلدة مورك", gaz) == [("مورك", "SYR")]
+    assert found("عانقت الأم ابنها بعد خروجه من السجن", gaz) == []
+
+
+def test_a_village_does_not_take_the_spelling_of_a_capital(gaz: Gazetteer):
+    assert found("فرقت الحركة تجمعا في كابول", gaz) == [("كابول", "AFG")]
+
+
+def test_torrents_are_not_seoul(gaz: Gazetteer):
+    assert found("جرفت سيول جارفة عشرات السيارات", gaz) == []
+    assert found("وصل الرئيس إلى سيول", gaz) == [("سيول", "KOR")]
+
+
+def test_regions_continents_seas_and_historical_states_are_places(gaz: Gazetteer):
+    for text, name in [
+        ("تشهد منطقة الشرق الأوسط موجة احتجاجات", "Middle East"),
+        ("خرجت مظاهرات في مدن أوروبا", "Europe"),
+        ("غرق قارب في البحر الأبيض المتوسط", "Mediterranean Sea"),
+        ("اندلعت اشتباكات في كشمير", "Kashmir"),
+        ("حروب يوغسلافيا السابقة", "Yugoslavia"),
+    ]:
+        places = [m.place for m in find_places(segment(normalize(text)), gaz)]
+        assert [(p.name_en, p.feature, p.precision) for p in places] == [(name, "region", 3)], text
+    assert found("للمطالبة باستقلال إقليم كتالونيا", gaz) == [("كتالونيا", "ESP")]
+
+
+def test_a_facility_names_its_town(gaz: Gazetteer):
+    places = [m.place for m in find_places(segment(normalize("هبطت الطائرة في مطار الكويت الدولي")), gaz)]
+    assert [(p.text, p.name_en, p.feature) for p in places] == [("الكويت", "Kuwait City", "city")]
+    assert found("رست السفينة في ميناء العقبة", gaz) == [("العقبة", "JOR")]
+    assert found("نقل المصابون إلى مستشفى الخفجي", gaz) == [("الخفجي", "SAU")]
+
+
+def test_a_club_named_after_its_city_is_not_the_city(gaz: Gazetteer):
+    assert found("فاز نادي الكويت على منافسه", gaz) == []
+    assert found("فاز ريال مدريد بالكأس", gaz) == []
+
+
+def test_diacritics_are_evidence(gaz: Gazetteer):
+    assert found("تظاهر المئات في عمّان", gaz) == [("عمّان", "JOR")]
+    assert found("وصل الوزير إلى عُمان", gaz) == [("عُمان", "OMN")]
+    assert found("وصل الوزير إلى عمان", gaz) == [("عمان", "OMN")]  # no mark: the country, as before
+
+
+def test_the_kingdom_is_saudi_arabia_unless_the_article_says_jordan(gaz: Gazetteer):
+    assert found("أعلنت المملكة تعليق الدراسة", gaz) == [("المملكة", "SAU")]
+    assert found("قالت الحكومة الأردنية إن المملكة ستتأثر بمنخفض جوي", gaz) == [("المملكة", "JOR")]
+    assert found("زار الوفد المملكة المتحدة", gaz) == [("المملكة المتحدة", "GBR")]
+
+
+def test_an_admin_unit_named_next_to_a_town_chooses_its_country(gaz: Gazetteer):
+    assert found("سيول في الجفر في محافظة معان", gaz)[0] == ("الجفر", "JOR")
+
+
+def test_a_whole_hashtag_is_no_phrase_of_the_sentence(gaz: Gazetteer):
+    assert found("البروق تنشط على #حفرالباطن الان", gaz) == [("حفرالباطن", "SAU")]
+    assert found("محافظ #حفرالباطن الأمير", gaz) == [("حفرالباطن", "SAU")]
+    assert found("#صور من الحدث", gaz) == []  # a stoplist word stays a word in a tag
