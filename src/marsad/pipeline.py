@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
-from marsad.extract.actor_fill import fill_actors
+from marsad.extract.actor_fill import drop_place_actors, fill_actors
 from marsad.extract.actors import RELATIVES, Mention, Roles
 from marsad.extract.dates import DateMention, find_dates, to_when
 from marsad.extract.events import Candidate
@@ -146,18 +146,22 @@ def _situate(
     ACLED codes one event per location ("في برلين وميونيخ"), each with the same evidence."""
     counted = any(e.event_type in _SIZED or e.event_type in _VIOLENT for _, e in events)
     counts = find_quantities(seg, sentence.first_token, sentence.last_token) if counted else _NO_COUNTS
-    return [
-        replace(
-            event,
-            location=place,
-            when=_date(seg, setting, sentence, trigger),
-            size=counts.size if event.event_type in _SIZED else None,
-            fatalities=counts.fatalities if event.event_type in _VIOLENT else None,
-            injuries=counts.injuries if event.event_type in _VIOLENT else None,
+    out: list[Event] = []
+    for trigger, event in events:
+        where = scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT)
+        event = drop_place_actors(event, where)  # "تظاهرات في ... والولايات المتحدة وكندا": Canada is a scene, no target
+        out.extend(
+            replace(
+                event,
+                location=place,
+                when=_date(seg, setting, sentence, trigger),
+                size=counts.size if event.event_type in _SIZED else None,
+                fatalities=counts.fatalities if event.event_type in _VIOLENT else None,
+                injuries=counts.injuries if event.event_type in _VIOLENT else None,
+            )
+            for place in where
         )
-        for trigger, event in events
-        for place in scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT)
-    ]
+    return out
 
 
 def code_text(

@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from marsad.model import Actor, Event
+from marsad.model import Actor, Event, Place
 
 # Sectors whose members act at home: the country of the scene is theirs unless they say otherwise.
 DOMESTIC_ROLES = frozenset({"CVL", "COP", "MIL", "GOV", "OPP", "LAB", "EDU", "JUD", "PTY", "BUS", "MED", "REL", "AGR"})
@@ -40,6 +41,20 @@ def fill_actors(event: Event) -> Event:
     """The event with its source's (and target's) missing role and country inferred."""
     source = _fill(event.source, event, event.event_type in _CROWD_TYPES)
     target = _fill(event.target, event, False)
+    if source is event.source and target is event.target:
+        return event
+    return replace(event, source=source, target=target)
+
+
+def _overlaps(actor: Actor | None, places: Sequence[Place | None]) -> bool:
+    return actor is not None and any(p is not None and p.start < actor.end and actor.start < p.end for p in places)
+
+
+def drop_place_actors(event: Event, places: Sequence[Place | None]) -> Event:
+    """The event without a source or target that is one of its own scene places: a place is
+    where it happened, not who did it or to whom."""
+    source = None if _overlaps(event.source, places) else event.source
+    target = None if _overlaps(event.target, places) else event.target
     if source is event.source and target is event.target:
         return event
     return replace(event, source=source, target=target)

@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from marsad.extract.actors import RELATIVES
 from marsad.extract.dates import dateline_date, parse_record_date
 from marsad.extract.place_rules import context_kind
 from marsad.extract.places import PlaceMention, find_places
@@ -185,22 +186,30 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
     return group
 
 
+def in_relative_clause(seg: Segmented, trigger: int, place: PlaceMention) -> bool:
+    """The place is after the trigger, past a relative pronoun: "وردد المتظاهرون شعارات ضد
+    الميليشيات التي تقتل المدنيين في سوريا" does not place the protest in Syria."""
+    return place.first_token > trigger and any(
+        bare(seg.tokens[k]) in RELATIVES for k in range(trigger + 1, place.first_token)
+    )
+
+
 def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int, *, fan_out: bool = True) -> list[Place | None]:
     """The places of an event mention, one event record each: the sentence's scene and (with
     `fan_out`) the places coordinated with it, else the nearest earlier place of its paragraph,
     else the dateline's place, else [None]; `basis` says which."""
-    here = _candidates(seg, setting, s_index)
+    here = _candidates(seg, setting, s_index, trigger)
     if here:
         best = _scene(seg, here, trigger)
         return [p.place for p in coordinated(seg, here, best)] if fan_out else [best.place]
     return [locate(seg, setting, s_index, trigger)]
 
 
-def _candidates(seg: Segmented, setting: Setting, s_index: int) -> tuple[PlaceMention, ...]:
-    """The sentence's places that may be its scene: those that are no object of a demand or a
-    talk, unless the sentence names no other place and inherits none ("خرجت مسيرة للمطالبة
-    باستقلال كتالونيا" is in Catalonia for want of better)."""
-    here = setting.in_sentence.get(s_index, ())
+def _candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> tuple[PlaceMention, ...]:
+    """The sentence's places that may be the scene of the trigger's event: not in a relative
+    clause after it, and no object of a demand or a talk, unless the sentence names no other place
+    and inherits none ("خرجت مسيرة للمطالبة باستقلال كتالونيا" is in Catalonia for want of better)."""
+    here = tuple(p for p in setting.in_sentence.get(s_index, ()) if not in_relative_clause(seg, trigger, p))
     scenes_ = tuple(p for p in here if not is_object(seg, p))
     if scenes_ or setting.inherited[s_index] is not None or (setting.dateline is not None and s_index > 0):
         return scenes_
@@ -210,7 +219,7 @@ def _candidates(seg: Segmented, setting: Setting, s_index: int) -> tuple[PlaceMe
 def locate(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> Place | None:
     """The event's one place: in its sentence the scene (`_scene`), else the nearest earlier place
     of its paragraph, else the dateline's place; `basis` says which."""
-    here = _candidates(seg, setting, s_index)
+    here = _candidates(seg, setting, s_index, trigger)
     if here:
         return _scene(seg, here, trigger).place
     earlier = setting.inherited[s_index]

@@ -93,7 +93,16 @@ def candidates(
     the lexicon's mentions (not places used as places; a mention inside a multi-word trigger,
     "تجمع مئات المتظاهرين"، is one) and the content words within `WINDOW` that no mention
     covers; a word followed by a nisba ("وحدة إسرائيلية") is one candidate with the nisba's country."""
-    out = [m for m in found if not is_place(tokens, m)]
+    out: list[Mention] = []
+    previous_place: Mention | None = None
+    for m in found:
+        # A country listed after a place is a place too: "في عدد من الدول الأوروبية والولايات المتحدة وكندا".
+        listed = previous_place is not None and m.first - previous_place.last <= 1 and bare(tokens[m.first])[:1] == "و"
+        if is_place(tokens, m) or (listed and m.kind in ("country", "capital")):
+            previous_place = m
+            continue
+        previous_place = None
+        out.append(m)
     covered = {k for m in found for k in range(m.first, m.last)}
     nisba_at = {m.first: m for m in found if m.kind in ("nisba", "demonym")}
     lo, hi = max(first, trig_first - WINDOW), min(last, trig_last + WINDOW)
