@@ -51,8 +51,11 @@ def _overlaps(actor: Actor | None, places: Sequence[Place | None]) -> bool:
 
 
 def drop_place_actors(event: Event, places: Sequence[Place | None]) -> Event:
-    """The event without a source or target that is one of its own scene places: a place is
-    where it happened, not who did it or to whom."""
+    """The event without a source or target that is one of its several scene places ("تظاهرات في
+    ... والولايات المتحدة وكندا": Canada is where it happened, not to whom). A lone place that
+    became the scene for want of another ("طالب مجلس الأمن إيران") stays an actor."""
+    if len(places) < 2:
+        return event
     source = None if _overlaps(event.source, places) else event.source
     target = None if _overlaps(event.target, places) else event.target
     if source is event.source and target is event.target:
