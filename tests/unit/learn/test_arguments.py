@@ -115,3 +115,17 @@ def test_domestic_actors_take_the_country_of_the_scene():
     gunmen = Actor("مسلحون", 0, 6, None, "UAF", "gunmen")
     assert fill_actors(_event("ASSAULT", gunmen, place)).source.country is None  # not a domestic sector
     assert fill_actors(_event("ASSAULT", police, None)).source == police
+
+
+def test_a_listed_scene_place_is_not_the_target():
+    text = "وانطلقت تظاهرات في عدد من الدول الأوروبية والولايات المتحدة وكندا تضامنا مع المحتجين."
+    protests = [e for e in code_text(text, min_confidence=0.0) if e.event_type == "PROTEST" and e.evidence.trigger.endswith("تظاهرات")]
+    assert {e.location.country_iso3 for e in protests} >= {"USA", "CAN"}
+    assert all(e.target is None or e.target.text not in ("وكندا", "والولايات المتحدة") for e in protests)
+
+
+def test_a_place_in_a_relative_clause_is_not_the_scene():
+    text = "وردد المتظاهرون شعارات ضد الميليشيات التي تقتل المدنيين في سوريا والعراق."
+    protests = [e for e in code_text(text, min_confidence=0.0) if e.event_type == "PROTEST"]
+    assert protests and all(e.location is None or e.location.country_iso3 not in ("SYR", "IRQ") for e in protests)
+    assert all(e.source is None or e.source.country is None for e in protests)  # no country from a wrong place
