@@ -204,11 +204,17 @@ class ArgumentScore:
     def as_dict(self) -> dict[str, Any]:
         return {
             "sentences": self.sentences,
-            "source_country": {"n": self.country_n, "right": self.country_right,
-                               "accuracy": round(self.country_right / self.country_n, 4) if self.country_n else 0.0,
-                               "no_event": self.no_event},  # fmt: skip
-            "source_role": {"n": self.role_n, "right": self.role_right,
-                            "accuracy": round(self.role_right / self.role_n, 4) if self.role_n else 0.0},  # fmt: skip
+            "source_country": {
+                "n": self.country_n,
+                "right": self.country_right,
+                "accuracy": round(self.country_right / self.country_n, 4) if self.country_n else 0.0,
+                "no_event": self.no_event,
+            },
+            "source_role": {
+                "n": self.role_n,
+                "right": self.role_right,
+                "accuracy": round(self.role_right / self.role_n, 4) if self.role_n else 0.0,
+            },
             "source_span": self.source.as_dict(),
             "target_span": self.target.as_dict(),
         }

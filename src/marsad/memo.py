@@ -22,7 +22,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 T = TypeVar("T")
 
-__all__ = ["BoundedMemo", "CacheInfo", "LoadOnce", "load_once"]
+__all__ = ["BoundedMemo", "CacheInfo", "LoadOnce", "PerKey", "load_once"]
 
 
 class BoundedMemo(Generic[K, V]):
@@ -143,3 +143,21 @@ def load_once(loader: Callable[[], T]) -> LoadOnce[T]:
     """Decorate a resource loader: the first caller builds, concurrent callers wait for it, later
     callers get the same object; a loader that raises is tried again on the next call."""
     return LoadOnce(loader)
+
+
+class PerKey(Generic[K, V]):
+    """Resources read once per key (a model file per path), shared read-only under threads:
+    `get(key, loader)` builds with `loader(key)` the first time, concurrent callers wait."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: dict[K, V] = {}
+
+    def get(self, key: K, loader: Callable[[K], V]) -> V:
+        found = self._loaded.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            if key not in self._loaded:
+                self._loaded[key] = loader(key)
+            return self._loaded[key]

@@ -149,7 +149,9 @@ def _situate(
     out: list[Event] = []
     for trigger, event in events:
         where = scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT)
-        event = drop_place_actors(event, where)  # "تظاهرات في ... والولايات المتحدة وكندا": Canada is a scene, no target
+        event = drop_place_actors(
+            event, where
+        )  # "تظاهرات في ... والولايات المتحدة وكندا": Canada is a scene, no target
         out.extend(
             replace(
                 event,

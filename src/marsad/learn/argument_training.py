@@ -25,9 +25,9 @@ import numpy.typing as npt
 from marsad.evaluate import GoldArguments, load_span_records, locate_tokens
 from marsad.extract.proposals import Proposal, propose
 from marsad.learn.arguments import ARGUMENT_BITS, ArgumentModel, all_features
+from marsad.learn.cv import GOLD_TYPES, assign_folds
 from marsad.learn.data_sources import Example, Item
 from marsad.learn.features import hashed
-from marsad.learn.cv import GOLD_TYPES, assign_folds
 from marsad.learn.train import SEED, fit
 from marsad.lexicon.loader import Lexicon
 from marsad.text.normalize import normalize
@@ -193,6 +193,13 @@ def _f1(events: Sequence[LabelledEvent], scores: Sequence[Sequence[float]], role
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _best_threshold(events: Sequence[LabelledEvent], scores: Sequence[Sequence[float]], role: int) -> float:
+    def quality(t: float) -> tuple[float, float]:
+        return _f1(events, scores, role, t), t
+
+    return max(THRESHOLD_GRID, key=quality)
+
+
 def choose_thresholds(events: Sequence[LabelledEvent], k: int = INNER_FOLDS) -> dict[str, tuple[float, float]]:
     """Each role's "none" threshold per gold type (PROTEST, ASSAULT) and for the other types
     ("*"): the F1-best of `THRESHOLD_GRID` on grouped k-fold out-of-fold scores of `events`
@@ -207,10 +214,11 @@ def choose_thresholds(events: Sequence[LabelledEvent], k: int = INNER_FOLDS) -> 
                     scores[role][n] = [_probability(w, b, x) for x in e.names]
     out: dict[str, tuple[float, float]] = {}
     for kind in (*GOLD_TYPES, "*"):
-        which = [n for n, e in enumerate(events) if e.event_type == kind or (kind == "*" and e.event_type not in GOLD_TYPES)]
+        which = [
+            n for n, e in enumerate(events) if e.event_type == kind or (kind == "*" and e.event_type not in GOLD_TYPES)
+        ]
         part = [events[n] for n in which]
-        best = [max(THRESHOLD_GRID, key=lambda t, r=role: (_f1(part, [scores[r][n] for n in which], r, t), t))
-                for role in (0, 1)]  # fmt: skip
+        best = [_best_threshold(part, [scores[role][n] for n in which], role) for role in (0, 1)]
         out[kind] = (best[0], best[1])
     return out
 

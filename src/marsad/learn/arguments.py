@@ -17,7 +17,6 @@ no actor gets no source rather than a wrong word. Weights are a data file
 from __future__ import annotations
 
 import json
-import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import numpy.typing as npt
 from marsad.errors import ModelError
 from marsad.extract.actors import RELATIVES, Mention, Roles, agrees_with_preceding_subject, is_place
 from marsad.learn.features import index_set
+from marsad.memo import PerKey
 from marsad.text.morph import bare
 from marsad.text.segment import PUNCT
 
@@ -45,17 +45,17 @@ NEVER_ACTORS = frozenset(
     {"في", "من", "علي", "الي", "عن", "مع", "امام", "قرب", "داخل", "خارج", "بعد", "قبل", "خلال", "منذ", "عند",
      "حيث", "كما", "ان", "انه", "انها", "انهم", "قد", "لقد", "ثم", "اول", "اكثر", "اقل", "يوم", "هذا", "هذه", "ذلك",
      "تلك", "الذي", "التي", "الذين", "ما", "لا", "لم", "لن", "او", "بين", "ضد", "لدي", "تجاه", "بحق", "حتي", "الا",
-     "لكن", "لكن", "غير", "كل", "بعض", "جميع", "عدد", "نحو", "حوالي", "قرابه", "امس", "اليوم", "الليله", "صباح",
-     "مساء", "فجر", "ظهر", "ايضا", "مجددا", "جراء", "وسط", "اثر", "عقب", "بسبب", "حول", "بشان", "لدي", "عبر",
+     "لكن", "غير", "كل", "بعض", "جميع", "عدد", "نحو", "حوالي", "قرابه", "امس", "اليوم", "الليله", "صباح",
+     "مساء", "فجر", "ظهر", "ايضا", "مجددا", "جراء", "وسط", "اثر", "عقب", "بسبب", "حول", "بشان", "عبر",
      "بينما", "فيما", "اذ", "اذا", "لو", "كان", "كانت", "كانوا", "يكون", "تكون", "وكان", "وكانت", "قال", "قالت",
      "وقال", "وقالت", "اعلن", "اعلنت", "ذكر", "ذكرت", "افاد", "افادت", "اضاف", "اضافت", "اكد", "اكدت", "وفق",
-     "وفقا", "بحسب", "حسب", "نقلا", "الماضي", "الماضيه", "المقبل", "الجاري", "الحالي", "امس", "يوم", "ايام",
+     "وفقا", "بحسب", "حسب", "نقلا", "الماضي", "الماضيه", "المقبل", "الجاري", "الحالي", "ايام",
      "اسبوع", "شهر", "عام", "ساعه", "ساعات", "دقائق", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس",
-     "الجمعه", "السبت", "حين", "عندما", "بعدما", "لدي", "الذي", "اللذين", "اللتين", "اللواتي", "هو", "هي", "هم",
+     "الجمعه", "السبت", "حين", "عندما", "بعدما", "اللذين", "اللتين", "اللواتي", "هو", "هي", "هم",
      "نفسه", "نفسها", "انفسهم", "اخر", "اخري", "اخرين", "جديد", "جديده", "جديدا", "كبير", "كبيره", "عده", "احد",
      "احدي", "اثنين", "اثنان", "ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "ثلاث", "اربع",
      "خمس", "ست", "سبع", "ثماني", "تسع", "عشر", "عشرات", "مئات", "الاف", "ملايين", "مئه", "الف",
-     "عشرين", "ثلاثين", "اربعين", "خمسين", "بالقرب", "ايضا", "مما", "ادي", "اسفر", "اسفرت", "حاليا", "مختلف"}
+     "عشرين", "ثلاثين", "اربعين", "خمسين", "بالقرب", "مما", "ادي", "اسفر", "اسفرت", "حاليا", "مختلف"}
 )  # fmt: skip
 NUMBER_WORDS = frozenset(
     {"ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثماني",
@@ -71,7 +71,9 @@ PLACE_INTRODUCERS = frozenset(
      "منطقه", "بمنطقه", "محافظه", "بمحافظه", "ولايه", "حي", "بحي", "مخيم", "ضواحي", "مقاطعه", "اقليم", "العاصمه"}
 )  # fmt: skip
 # After these a new clause, and often its subject, begins: "قال الجيش إن طائراته قصفت".
-_CLAUSE_STARTS = frozenset({"ان", "انه", "بان", "لان", "حيث", "بينما", "فيما", "اذ", "كما", "ثم", "لكن", "بعدما", "عندما"})
+_CLAUSE_STARTS = frozenset(
+    {"ان", "انه", "بان", "لان", "حيث", "بينما", "فيما", "اذ", "كما", "ثم", "لكن", "بعدما", "عندما"}
+)
 _PREPOSITIONS = frozenset(
     {"في", "من", "علي", "الي", "عن", "مع", "امام", "ضد", "بحق", "تجاه", "نحو", "لدي", "بين", "داخل", "قرب"}
 )
@@ -231,7 +233,9 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
     if side == "after" and rel and frame.form == "noun":
         out.append("relative_agent")  # "الهجوم الذي شنته حماس"
     if kind == "nisba":
-        out.append(f"nisba_of_trigger={side == 'after' and dist == 0}|{frame.form}")  # "غارات أمريكية" vs "الأعلام الإيرانية"
+        out.append(
+            f"nisba_of_trigger={side == 'after' and dist == 0}|{frame.form}"
+        )  # "غارات أمريكية" vs "الأعلام الإيرانية"
     if side == "before" and dist <= 2:
         between = " ".join(bare(t[k]) for k in range(lo, hi))
         out.append(f"between={between}")
@@ -249,6 +253,7 @@ class ArgumentModel:
 
     def threshold(self, event_type: str, role: int) -> float:
         return self.thresholds.get(event_type, self.thresholds["*"])[role]
+
     card: dict[str, Any]
 
     @property
@@ -340,24 +345,16 @@ def load(path: Path) -> ArgumentModel:
     try:
         biases = (float(card["biases"][0]), float(card["biases"][1]))
         thresholds = {str(t): (float(v[0]), float(v[1])) for t, v in card["thresholds"].items()}
-        thresholds["*"]  # noqa: B018 - the fallback must be there
+        thresholds["*"]
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         raise ModelError(f"{path}: argument model card lacks its biases or thresholds; {_FIX}") from None
     weights.setflags(write=False)
     return ArgumentModel(weights, biases, thresholds, card)
 
 
-_lock = threading.Lock()
-_loaded: dict[Path, ArgumentModel] = {}
+_loaded: PerKey[Path, ArgumentModel] = PerKey()
 
 
 def load_arguments(path: Path | None = None) -> ArgumentModel:
     """The argument model at `path` (default: the shipped one), read once per process."""
-    where = path or default_path()
-    found = _loaded.get(where)
-    if found is not None:
-        return found
-    with _lock:
-        if where not in _loaded:
-            _loaded[where] = load(where)
-        return _loaded[where]
+    return _loaded.get(path or default_path(), load)

@@ -202,7 +202,7 @@ def train(
         }
     )
     model_file.save(out, fitted.weights, fitted.bias, card, relevance[0] if relevance else None)
-    figures = {key: card[key]["arguments"] for key in ("cv", "cv_without_team") if key in card}
+    figures: dict[str, Any] = {key: card[key]["arguments"] for key in ("cv", "cv_without_team") if key in card}
     write_arguments(data, out.with_name(ARGUMENTS_FILE), items, figures, progress=say)
     return card
 

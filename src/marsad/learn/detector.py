@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from marsad.learn.features import (
     sentence_features,
 )
 from marsad.learn.relevance import Relevance, article_features
+from marsad.memo import PerKey
 
 MODEL_VERSION = 1
 _FIX = "rebuild it with `make model` (or `marsad train`), or reinstall Marsad"
@@ -163,20 +163,12 @@ def load(path: Path) -> Detector:
     return Detector(weights, float(card["bias"]), card, relevance)
 
 
-_lock = threading.Lock()
-_loaded: dict[Path, Detector] = {}
+_loaded: PerKey[Path, Detector] = PerKey()
 
 
 def load_detector(path: Path | None = None) -> Detector:
     """The detector at `path` (default: the shipped one), read once per process, shared read-only."""
-    where = path or default_path()
-    found = _loaded.get(where)
-    if found is not None:
-        return found
-    with _lock:
-        if where not in _loaded:
-            _loaded[where] = load(where)
-        return _loaded[where]
+    return _loaded.get(path or default_path(), load)
 
 
 MIN_CONFIDENCE_HELP = (
