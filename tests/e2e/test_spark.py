@@ -15,7 +15,7 @@ import pytest
 import marsad
 from marsad import cli
 from marsad.errors import UsageError
-from marsad.spark import commands, job
+from marsad.spark import arrow, commands, job
 from marsad.spark.blocks import block_labels, link_blocks, link_signature, mention_point
 from marsad.spark.records import code_record
 from marsad.store.dedup import cluster, mention_key
@@ -163,17 +163,35 @@ def test_dedup_stage_equals_cluster_on_the_same_mentions(output):
 
 @needs_spark
 def test_resources_load_once_per_python_worker(spark):
+    import pyarrow as pa
+
     sample = json.dumps({"id": "p", "text": SAMPLES[0].read_text(encoding="utf-8"), "date": "2024-01-02"})
-    records = [(("probe", sample), seq) for seq in range(16)]
+    frame = spark.createDataFrame([("probe", seq, sample) for seq in range(16)], "_file string, seq bigint, value string")
 
-    def probe(part):
-        rows = list(job.code_partition(part))
-        return [(len(rows), *job.worker_loads())]
+    def probe(batches):
+        rows = sum(batch.num_rows for batch in arrow.code_batches(batches, job._default_coder))
+        pid, lexicons, gazetteers = job.worker_loads()
+        yield pa.RecordBatch.from_pydict({"rows": [rows], "pid": [pid], "lex": [lexicons], "gaz": [gazetteers]})
 
-    stats = spark.sparkContext.parallelize(records, 8).mapPartitions(probe).collect()
+    stats = frame.repartition(8).mapInArrow(probe, "rows bigint, pid bigint, lex bigint, gaz bigint").collect()
     assert len(stats) == 8 and all(rows > 0 for rows, *_ in stats)
     assert {(lexicons, gazetteers) for _, _, lexicons, gazetteers in stats} == {(1, 1)}
     assert len({pid for _, pid, _, _ in stats}) < len(stats)  # workers are reused across partitions
+
+
+def test_a_tagged_batch_holds_each_kind_in_its_own_columns():
+    import pyarrow as pa
+
+    good = json.dumps({"id": "g", "text": "تظاهر مئات الطلاب أمام وزارة التربية في بغداد.", "date": "2024-01-02"},
+                      ensure_ascii=False)  # fmt: skip
+    batch = pa.RecordBatch.from_pydict({"_file": ["f.jsonl"] * 3, "seq": [0, 1, 2], "value": [good, "{", ""]})
+    (out,) = arrow.code_batches([batch], job._default_coder)
+    rows = out.to_pylist()
+    assert [r["kind"] for r in rows] == ["m", "a", "e"]
+    assert rows[0]["m_article_id"] == "g" and rows[0]["m_event_type"] == "PROTEST" and rows[0]["a_id"] is None
+    assert rows[1]["a_id"] == "g" and rows[1]["a_n_events"] == 1 and rows[1]["m_record"] is None
+    assert rows[2]["e_seq"] == 1 and rows[2]["e_reason"].startswith("f.jsonl#1: invalid JSON")
+    assert out.schema == arrow.tagged_schema()
 
 
 @needs_spark
