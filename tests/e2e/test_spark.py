@@ -166,7 +166,9 @@ def test_resources_load_once_per_python_worker(spark):
     import pyarrow as pa
 
     sample = json.dumps({"id": "p", "text": SAMPLES[0].read_text(encoding="utf-8"), "date": "2024-01-02"})
-    frame = spark.createDataFrame([("probe", seq, sample) for seq in range(16)], "_file string, seq bigint, value string")
+    frame = spark.createDataFrame(
+        [("probe", seq, sample) for seq in range(16)], "_file string, seq bigint, value string"
+    )
 
     def probe(batches):
         rows = sum(batch.num_rows for batch in arrow.code_batches(batches, job._default_coder))
