@@ -7,8 +7,8 @@ sentences (../shared/eval/gsr_dev, read in place; only counts are stored).
 Each run is a fresh process (`taskset -c 0 marsad code IN --out OUT --workers 1`: start-up, loading
 and writing included), then the same with `--workers 2` on two cores (`taskset -c 0,1`), whose
 output must be byte-identical. Spark: `marsad spark-code` on local[1] (one core) and local[2] (two
-cores) on input (a) against the plain process. Peak RSS is the largest process of the run's tree
-(the parent or one worker). The load average is recorded before every run: other processes on the
+cores) on input (a) against the plain process. Peak RSS is the largest peak of one process of the
+run's tree (the parent or one worker), sampled from /proc every 0.2 s. The load average is recorded before every run: other processes on the
 machine slow a run down, never speed it up. Writes bench/results/speed.json.
 
     python bench/speed.py [--snn N] [--dense N] [--no-spark]
@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -92,19 +93,70 @@ def marsad_bin() -> str:
     return str(found) if found.exists() else "marsad"
 
 
+def _descendants(root: int) -> set[int]:
+    """`root` and every process below it (forkserver workers are its grandchildren)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in found} - found
+        found |= more
+        grew = bool(more)
+    return found
+
+
+def _peak_rss_kib(pid: int) -> int:
+    """The process's own peak resident set (VmHWM), 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def timed(argv: list[str], cores: str) -> dict[str, Any]:
-    """Run `argv` pinned to `cores` in a fresh process: wall seconds, peak RSS of its process tree, load."""
+    """Run `argv` pinned to `cores` in a fresh process: wall seconds, the largest peak RSS of one process
+    of its tree (sampled every 0.2 s, and the parent's own at exit), the load average before it."""
     load = os.getloadavg()
     started = time.perf_counter()
     proc = subprocess.Popen(["taskset", "-c", cores, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    out_reader = _Drain(proc)
+    peak_kib = 0
+    while proc.poll() is None:
+        peak_kib = max([peak_kib, *map(_peak_rss_kib, _descendants(proc.pid))])
+        time.sleep(0.2)
     seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stdout, stderr = proc.communicate()
+    stdout, stderr = out_reader.result()
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {stderr.decode()[-2000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_kib / 1024, 1),
             "load_avg_1min_before": round(load[0], 2), "exit_code": proc.returncode, "stdout": stdout.decode()}  # fmt: skip
+
+
+class _Drain:
+    """Read a child's stdout and stderr in threads, so a chatty child never blocks on a full pipe."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.chunks: dict[str, bytes] = {}
+        self.threads = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
+                        for name, stream in (("out", proc.stdout), ("err", proc.stderr))]  # fmt: skip
+        for thread in self.threads:
+            thread.start()
+
+    def _read(self, name: str, stream: Any) -> None:
+        self.chunks[name] = stream.read()
+
+    def result(self) -> tuple[bytes, bytes]:
+        for thread in self.threads:
+            thread.join()
+        return self.chunks.get("out", b""), self.chunks.get("err", b"")
 
 
 def digest(path: Path) -> str:
