@@ -110,6 +110,18 @@ def _descendants(root: int) -> set[int]:
     return found
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time the process has used so far (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def _peak_rss_kib(pid: int) -> int:
     """The process's own peak resident set (VmHWM), 0 once it is gone."""
     try:
@@ -128,15 +140,19 @@ def timed(argv: list[str], cores: str) -> dict[str, Any]:
     started = time.perf_counter()
     proc = subprocess.Popen(["taskset", "-c", cores, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out_reader = _Drain(proc)
-    peak_kib = 0
+    peak_kib, cpu = 0, {}
     while proc.poll() is None:
-        peak_kib = max([peak_kib, *map(_peak_rss_kib, _descendants(proc.pid))])
-        time.sleep(0.2)
+        tree = _descendants(proc.pid)
+        peak_kib = max([peak_kib, *map(_peak_rss_kib, tree)])
+        cpu.update({pid: used for pid in tree if (used := _cpu_seconds(pid)) is not None})
+        time.sleep(0.1)
     seconds = time.perf_counter() - started
     stdout, stderr = out_reader.result()
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {stderr.decode()[-2000:]}")
+    parent = cpu.pop(proc.pid, 0.0)
     return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_kib / 1024, 1),
+            "cpu_s_parent": round(parent, 2), "cpu_s_others": sorted((round(c, 2) for c in cpu.values()), reverse=True),
             "load_avg_1min_before": round(load[0], 2), "exit_code": proc.returncode, "stdout": stdout.decode()}  # fmt: skip
 
 
@@ -172,14 +188,24 @@ def code_runs(name: str, source: Path, size: dict[str, Any], work: Path) -> dict
         run = timed([marsad_bin(), "code", str(source), "--out", str(out), "--workers", str(workers)], cores)
         run.pop("stdout")
         run["words_per_s"] = round(size["words"] / run["seconds"])
+        run["words_per_cpu_s"] = round(size["words"] / (run["cpu_s_parent"] + sum(run["cpu_s_others"])))
         run["articles_per_s"] = round(size["articles"] / run["seconds"], 1)
         run["articles_per_s_at_500_words"] = round(size["words"] / run["seconds"] / 500, 1)
         run["events"] = sum(1 for _ in out.open(encoding="utf-8"))
         outputs[workers] = digest(out)
         runs[f"workers_{workers}"] = run
     runs["workers_2_speedup"] = round(runs["workers_1"]["seconds"] / runs["workers_2"]["seconds"], 2)
+    runs["workers_2_speedup_cpu_bound"] = _cpu_bound_speedup(runs["workers_1"], runs["workers_2"])
     runs["workers_2_identical_output"] = outputs[1] == outputs[2]
     return runs
+
+
+def _cpu_bound_speedup(one: dict[str, Any], two: dict[str, Any]) -> float:
+    """What two workers would gain on two idle cores, from CPU times alone (immune to other jobs on a
+    shared machine): one worker's CPU over the busiest of the two workers' (the parent, mostly
+    waiting, fits beside them). An estimate: it assumes each process gets a core of its own."""
+    busiest = max(two["cpu_s_others"][:2] or [two["cpu_s_parent"]])
+    return round((one["cpu_s_parent"] + sum(one["cpu_s_others"])) / busiest, 2) if busiest else 0.0
 
 
 def start_up(work: Path) -> dict[str, Any]:
