@@ -32,10 +32,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## bench: speed, scale, Spark, store ingest, API load (SQLite, then PostgreSQL), places, dates, dedup and
+## bench: cold one-core speed and --workers 2 (bench/speed.py), speed, scale, Spark, store ingest, API load (SQLite, then PostgreSQL), places, dates, dedup and
 ## dev-gold accuracy (~30 min; the corpus benchmarks need ../shared/corpus/saudinewsnet). Results in
 ## bench/results/*.json.
 bench: $(STAMP)
+	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/throughput.py --limit 0
 	$(BIN)/python bench/scale.py --sizes 10000 31030 100000
 	$(BIN)/python bench/spark.py

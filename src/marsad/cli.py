@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
@@ -22,6 +23,7 @@ from marsad.io.readers import BadRecord, read_path
 from marsad.io.resume import prepare_resume
 from marsad.learn.detector import MIN_CONFIDENCE_HELP
 from marsad.model import Article, Event
+from marsad.parallel import WORKERS_HELP, ordered_map, worker_count
 from marsad.progress import Progress
 
 EXIT_OK, EXIT_RECORD_FAILED, EXIT_USAGE = 0, 1, 2
@@ -48,17 +50,6 @@ def _check_paths(paths: Sequence[str]) -> str | None:
     return None
 
 
-def _articles(paths: Sequence[str], progress: Progress) -> Iterator[Article]:
-    """Every readable article of `paths`; bad records are reported on stderr and counted."""
-    for path in paths:
-        for item in read_path(path):
-            if isinstance(item, BadRecord):
-                _report(item)
-                progress.tick(failed=True)
-                continue
-            yield item
-
-
 def _input_paths(args: argparse.Namespace) -> list[str] | None:
     """The input paths (`-` = stdin when none); None, after saying why, if one cannot be read."""
     paths: list[str] = args.paths or ["-"]
@@ -69,13 +60,33 @@ def _input_paths(args: argparse.Namespace) -> list[str] | None:
     return paths
 
 
-def cmd_code(args: argparse.Namespace) -> int:
-    """Code articles to JSONL events."""
+def _items(paths: Sequence[str]) -> Iterator[Article | BadRecord]:
+    for path in paths:
+        yield from read_path(path)
+
+
+def _code_one(item: Article | BadRecord, *, min_confidence: str | None) -> BadRecord | tuple[str | None, str]:
+    """One article's events as JSON lines, after the warning to print first (an unreadable date);
+    a bad record passes through. Runs in a worker process under `--workers`."""
     from marsad.extract.dates import parse_record_date
-    from marsad.learn.detector import load_detector
     from marsad.pipeline import code_text
 
+    if isinstance(item, BadRecord):
+        return item
+    date, warning = item.date, None
+    if date is not None and parse_record_date(date) is None:
+        warning = f"marsad: article {item.id}: unreadable date {date!r}, coded without it"
+        date = None
+    events = code_text(item.text, article_id=item.id, date=date, min_confidence=min_confidence)
+    return warning, "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events)
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    """Code articles to JSONL events."""
+    from marsad.learn.detector import load_detector
+
     load_detector().floors(args.min_confidence)  # a bad setting stops here, before any input is read
+    workers = worker_count(args.workers)
     paths = _input_paths(args)
     if paths is None:
         return EXIT_USAGE
@@ -83,34 +94,47 @@ def cmd_code(args: argparse.Namespace) -> int:
         print("marsad: --resume needs --out FILE", file=sys.stderr)
         return EXIT_USAGE
     done = prepare_resume(Path(args.out)) if args.resume else set()
+    todo = (item for item in _items(paths) if isinstance(item, BadRecord) or item.id not in done)
+    task = partial(_code_one, min_confidence=args.min_confidence)
     progress = Progress()
     with _output(args.out, append=args.resume) as out:
-        for item in _articles(paths, progress):
-            if item.id in done:
+        for _, result in ordered_map(task, todo, workers=workers):
+            if isinstance(result, BadRecord):
+                _report(result)
+                progress.tick(failed=True)
                 continue
-            date = item.date
-            if date is not None and parse_record_date(date) is None:
-                print(f"marsad: article {item.id}: unreadable date {date!r}, coded without it", file=sys.stderr)
-                date = None
-            events = code_text(item.text, article_id=item.id, date=date, min_confidence=args.min_confidence)
-            out.write("".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events))
+            warning, lines = result
+            if warning:
+                print(warning, file=sys.stderr)
+            out.write(lines)
             progress.tick()
     progress.close()
     return EXIT_RECORD_FAILED if progress.failed else EXIT_OK
 
 
-def cmd_places(args: argparse.Namespace) -> int:
-    """Print every place mention recognised in the articles, one JSON object a line."""
+def _place_lines(item: Article | BadRecord) -> BadRecord | str:
+    """One article's place mentions as JSON lines; a bad record passes through."""
     from marsad.extract.places import place_records
 
+    if isinstance(item, BadRecord):
+        return item
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in place_records(item.text, item.id))
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    """Print every place mention recognised in the articles, one JSON object a line."""
+    workers = worker_count(args.workers)
     paths = _input_paths(args)
     if paths is None:
         return EXIT_USAGE
     progress = Progress()
     with _output(args.out) as out:
-        for item in _articles(paths, progress):
-            records = place_records(item.text, item.id)
-            out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        for _, result in ordered_map(_place_lines, _items(paths), workers=workers):
+            if isinstance(result, BadRecord):
+                _report(result)
+                progress.tick(failed=True)
+                continue
+            out.write(result)
             progress.tick()
     progress.close()
     return EXIT_RECORD_FAILED if progress.failed else EXIT_OK
@@ -202,12 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue an interrupted run: keep the articles already in --out, code the rest",
     )
     p.add_argument("--min-confidence", metavar="P", help=MIN_CONFIDENCE_HELP)
+    p.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("places", help="print every place mention recognised, one JSON object a line",
                        epilog="Example: marsad places articles.jsonl --out places.jsonl")  # fmt: skip
     p.add_argument("paths", nargs="*", help=".jsonl (one article a line) or text files; - or none = stdin")
     p.add_argument("--out", help="write here instead of stdout")
+    p.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     p.set_defaults(func=cmd_places)
 
     p = sub.add_parser("gazetteer", help="show or rebuild the cached Arabic gazetteer index",

@@ -8,6 +8,10 @@ import os
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +19,7 @@ import pytest
 import marsad
 from marsad import cli
 from marsad.errors import UsageError
-from marsad.spark import commands, job
+from marsad.spark import arrow, commands, job
 from marsad.spark.blocks import block_labels, link_blocks, link_signature, mention_point
 from marsad.spark.records import code_record
 from marsad.store.dedup import cluster, mention_key
@@ -163,17 +167,37 @@ def test_dedup_stage_equals_cluster_on_the_same_mentions(output):
 
 @needs_spark
 def test_resources_load_once_per_python_worker(spark):
+    import pyarrow as pa
+
     sample = json.dumps({"id": "p", "text": SAMPLES[0].read_text(encoding="utf-8"), "date": "2024-01-02"})
-    records = [(("probe", sample), seq) for seq in range(16)]
+    frame = spark.createDataFrame(
+        [("probe", seq, sample) for seq in range(16)], "_file string, seq bigint, value string"
+    )
 
-    def probe(part):
-        rows = list(job.code_partition(part))
-        return [(len(rows), *job.worker_loads())]
+    def probe(batches):
+        rows = sum(batch.num_rows for batch in arrow.code_batches(batches, job._default_coder))
+        pid, lexicons, gazetteers = job.worker_loads()
+        yield pa.RecordBatch.from_pydict({"rows": [rows], "pid": [pid], "lex": [lexicons], "gaz": [gazetteers]})
 
-    stats = spark.sparkContext.parallelize(records, 8).mapPartitions(probe).collect()
+    stats = frame.repartition(8).mapInArrow(probe, "rows bigint, pid bigint, lex bigint, gaz bigint").collect()
     assert len(stats) == 8 and all(rows > 0 for rows, *_ in stats)
     assert {(lexicons, gazetteers) for _, _, lexicons, gazetteers in stats} == {(1, 1)}
     assert len({pid for _, pid, _, _ in stats}) < len(stats)  # workers are reused across partitions
+
+
+def test_a_tagged_batch_holds_each_kind_in_its_own_columns():
+    import pyarrow as pa
+
+    good = json.dumps({"id": "g", "text": "تظاهر مئات الطلاب أمام وزارة التربية في بغداد.", "date": "2024-01-02"},
+                      ensure_ascii=False)  # fmt: skip
+    batch = pa.RecordBatch.from_pydict({"_file": ["f.jsonl"] * 3, "seq": [0, 1, 2], "value": [good, "{", ""]})
+    (out,) = arrow.code_batches([batch], job._default_coder)
+    rows = out.to_pylist()
+    assert [r["kind"] for r in rows] == ["m", "a", "e"]
+    assert rows[0]["m_article_id"] == "g" and rows[0]["m_event_type"] == "PROTEST" and rows[0]["a_id"] is None
+    assert rows[1]["a_id"] == "g" and rows[1]["a_n_events"] == 1 and rows[1]["m_record"] is None
+    assert rows[2]["e_seq"] == 1 and rows[2]["e_reason"].startswith("f.jsonl#1: invalid JSON")
+    assert out.schema == arrow.tagged_schema()
 
 
 @needs_spark
@@ -263,3 +287,111 @@ def test_a_record_never_raises_out_of_code_record():
     assert coded.error == (3, "x", "f.jsonl", "coding failed: ValueError: no", "unknown")
     assert coded.article is not None and coded.article[2] is False
     assert code_record(4, "f.jsonl", "[1, 2]", boom).error[3] == "f.jsonl#4: a record must be a JSON object"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _spark_bin(name):
+    import pyspark
+
+    return Path(pyspark.__file__).parent / "bin" / name
+
+
+def _alive_workers(ui_port):
+    """How many workers the master's status page lists as alive (0 while it starts)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/json/", timeout=2) as page:
+            return int(json.load(page).get("aliveworkers", 0))
+    except OSError:
+        return 0
+
+
+class StandaloneCluster:
+    """A Spark standalone master and two one-core workers on 127.0.0.1, from the pyspark distribution."""
+
+    def __init__(self, root):
+        self.root, self.port, self.ui_port = root, _free_port(), _free_port()
+        self.url = f"spark://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {
+            "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_LOG_DIR": str(root / "logs"), "PYSPARK_PYTHON": sys.executable}  # fmt: skip
+        self.processes = []
+
+    def _start(self, *args):
+        log = (self.root / f"daemon-{len(self.processes)}.log").open("wb")
+        self.processes.append(subprocess.Popen([str(_spark_bin("spark-class")), *args], env=self.env, stdout=log,
+                                               stderr=subprocess.STDOUT))  # fmt: skip
+
+    def __enter__(self):
+        self._start("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--webui-port", str(self.ui_port))  # fmt: skip
+        for n in range(2):
+            work = self.root / f"worker{n}"
+            work.mkdir()
+            self._start("org.apache.spark.deploy.worker.Worker", self.url, "--host", "127.0.0.1", "--cores", "1",
+                        "--memory", "1g", "--webui-port", str(_free_port()), "--work-dir", str(work))  # fmt: skip
+        deadline = time.monotonic() + 90
+        while _alive_workers(self.ui_port) < 2:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                self.__exit__(None, None, None)
+                raise RuntimeError(f"the cluster did not start; logs in {self.root}")
+            time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc):
+        for process in reversed(self.processes):  # workers first: each stops its executors
+            process.terminate()
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def ship_marsad(target: Path) -> Path:
+    """The marsad package being tested as a zip (code and data files), for --archives."""
+    package = Path(marsad.__file__).parent
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted(package.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                zf.write(file, Path("marsad") / file.relative_to(package))
+    return target
+
+
+@needs_spark
+def test_job_submitted_to_a_standalone_cluster_finds_the_same_events(tmp_path):
+    """docs/spark.md's cluster recipe, run: spark-submit to a master and two workers, marsad shipped as
+    a zip that each executor unpacks; the mentions equal the single-process coder's."""
+    records = good_records()[::4]
+    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                           encoding="utf-8")  # fmt: skip
+    shipped = ship_marsad(tmp_path / "marsad.zip")
+    with StandaloneCluster(tmp_path) as cluster:
+        submit = subprocess.run(
+            [str(_spark_bin("spark-submit")), "--master", cluster.url, "--conf", "spark.ui.enabled=false",
+             "--archives", f"{shipped}#marsad_pkg", "--conf", "spark.executorEnv.PYTHONPATH=marsad_pkg",
+             "--conf", f"spark.executorEnv.MARSAD_CACHE={tmp_path / 'cache'}", "--executor-memory", "900m",
+             str(Path(job.__file__)), str(tmp_path / "corpus.jsonl"), str(tmp_path / "out"), "--partitions", "4"],
+            env=cluster.env | {"PYTHONPATH": str(Path(marsad.__file__).parents[1])},
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+    assert submit.returncode == 0, submit.stderr[-3000:]
+    report = json.loads(submit.stdout.strip().splitlines()[-1])
+    expected = {
+        (r["id"], e.evidence.start, e.event_type, e.mode)
+        for r in records
+        for e in marsad.code(r["text"], article_id=r["id"], date=r["date"])
+    }
+    got = {
+        (m["article_id"], m["sentence_start"], m["event_type"], m["mode"]) for m in table(tmp_path / "out" / "mentions")
+    }
+    assert got == expected
+    assert (report["articles"], report["failed"], report["partitions"]) == (len(records), 0, 4)

@@ -62,9 +62,10 @@ class PhraseMatcher(Generic[P]):
     """Finds every occurrence of a set of patterns in a token sequence."""
 
     def __init__(self, entries: Sequence[tuple[tuple[str, ...], P]]) -> None:
-        self._index: dict[str, list[tuple[tuple[str, ...], P, int]]] = {}
+        self._index: dict[str, list[tuple[tuple[str, ...], P, int, int]]] = {}
         for rank, (words, payload) in enumerate(entries):
-            self._index.setdefault(words[0], []).append((words, payload, rank))
+            n_words = sum(1 for w in words if w != GAP)
+            self._index.setdefault(words[0], []).append((words, payload, rank, n_words))
         self._first_stems = frozenset(k for k in self._index if not k.startswith("="))
         self._first_exact = frozenset(k[1:] for k in self._index if k.startswith("="))
         # Memo of the pattern heads each token can start (most tokens start none): the scan's hot
@@ -82,6 +83,10 @@ class PhraseMatcher(Generic[P]):
         """The pattern heads `token` can start (memoised; usually empty)."""
         return self._heads(token)
 
+    def first_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(stem keys, exact words) that start some pattern."""
+        return self._first_stems, self._first_exact
+
     def find(
         self, tokens: Sequence[str], first: int, last: int, starts: Sequence[tuple[int, tuple[str, ...]]] | None = None
     ) -> list[Match[P]]:
@@ -95,12 +100,11 @@ class PhraseMatcher(Generic[P]):
         for i, heads in starts:
             token = tokens[i]
             for head in heads:
-                for words, payload, rank in self._index[head]:
-                    matched = _match_rest(words, tokens, i, last)
+                key = head.lstrip("=")
+                literal = len(key) if key in token else 0
+                for words, payload, rank, n_words in self._index[head]:
+                    matched = (i,) if len(words) == 1 else _match_rest(words, tokens, i, last)
                     if matched is not None:
-                        n_words = sum(1 for w in words if w != GAP)
-                        key = head.lstrip("=")
-                        literal = len(key) if key in token else 0
                         found.append(Match(payload, i, matched[-1] + 1, matched, n_words, rank, literal))
         return found
 
@@ -111,20 +115,28 @@ class HeadIndex:
 
     def __init__(self, *matchers: PhraseMatcher[Any]) -> None:
         self._matchers = matchers
+        firsts = [m.first_words() for m in matchers]
+        self._first_stems = frozenset().union(*(stems for stems, _ in firsts))
+        self._first_exact = frozenset().union(*(exact for _, exact in firsts))
         self._memo = lru_cache(maxsize=524_288)(self._compute)
 
     def _compute(self, token: str) -> tuple[tuple[str, ...], ...] | None:
+        # Most tokens start no pattern of any matcher: one test against the union of first words
+        # settles them without asking (and filling the memo of) each matcher.
+        exact = self._first_exact
+        if stem_keys(token).isdisjoint(self._first_stems) and token not in exact and bare(token) not in exact:
+            return None
         heads = tuple(m.heads(token) for m in self._matchers)
         return heads if any(heads) else None
 
     def scan(self, tokens: Sequence[str], first: int, last: int) -> list[list[tuple[int, tuple[str, ...]]]]:
         """For each matcher, the (token index, heads) of the tokens in [first, last) that start a pattern."""
         per: list[list[tuple[int, tuple[str, ...]]]] = [[] for _ in self._matchers]
-        for i, heads in enumerate(map(self._memo, tokens[first:last]), first):
-            if heads is not None:
-                for k, h in enumerate(heads):
-                    if h:
-                        per[k].append((i, h))
+        hits = [(i, heads) for i, heads in enumerate(map(self._memo, tokens[first:last]), first) if heads is not None]
+        for i, heads in hits:
+            for k, h in enumerate(heads):
+                if h:
+                    per[k].append((i, h))
         return per
 
 

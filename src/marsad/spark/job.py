@@ -1,10 +1,11 @@
-"""The batch job on Apache Spark: code a corpus with mapPartitions, then deduplicate by blocks.
+"""The batch job on Apache Spark: code a corpus in Arrow batches (mapInArrow), then deduplicate by blocks.
 
     spark-submit --py-files marsad.whl -m marsad.spark.job INPUT OUTPUT   (see docs/spark.md)
     python -m marsad.spark.job corpus.jsonl out/ --master 'local[2]'
 
-Stage 1 reads JSONL or Parquet records, codes each partition with `marsad.code` (lexicon and
-gazetteer load once per Python worker process through their cached loaders) and writes
+Stage 1 reads JSONL or Parquet records, codes them in Arrow batches with `marsad.code`
+(`marsad.spark.arrow`; lexicon and gazetteer load once per Python worker process through their
+cached loaders) and writes
 OUTPUT/mentions, OUTPUT/articles and OUTPUT/errors as Parquet partitioned by `date`. Stage 2 groups
 the factual mentions into blocks (`marsad.spark.blocks`) and runs `dedup.cluster` in each, writing
 OUTPUT/events. pyspark is imported only here, and only when a job runs.
@@ -17,11 +18,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from marsad.errors import InputError, UsageError
+from marsad.spark.arrow import KINDS, TAGGED_COLUMNS, code_batches, kind_columns
 from marsad.spark.blocks import (
     EVENT_COLUMNS,
     MAX_BLOCK_DAYS,
@@ -36,14 +38,13 @@ from marsad.spark.blocks import (
     mention_point,
     widen,
 )
-from marsad.spark.records import ARTICLE_COLUMNS, ERROR_COLUMNS, MENTION_COLUMNS, Coder, code_record, ddl
+from marsad.spark.records import Coder, ddl
 from marsad.store.dedup import mention_key
 
-__all__ = ["JobOptions", "JobReport", "code_partition", "main", "run_job", "spark_session", "worker_loads"]
+__all__ = ["JobOptions", "JobReport", "main", "read_frame", "run_job", "spark_session", "worker_loads"]
 
 INSTALL_HINT = "pyspark is not installed: pip install 'marsad[spark]' (or pip install pyspark) and a Java 17 runtime"
 INPUT_FIELDS = ("id", "text", "date", "title", "source", "url")
-Tagged = tuple[str, tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +118,6 @@ def _default_coder(text: str, *, article_id: str | None = None, date: str | None
     return marsad.code(text, article_id=article_id, date=date)
 
 
-def code_partition(records: Iterable[tuple[tuple[str, Any], int]], coder: Coder | None = None) -> Iterator[Tagged]:
-    """Stage 1 on one partition: ((file, payload), seq) → ("m"|"a"|"e", row) tagged rows."""
-    from marsad.lexicon.loader import default_lexicon
-
-    default_lexicon()  # once per worker process: a cache hit in every later partition
-    code = coder or _default_coder
-    for (file, payload), seq in records:
-        coded = code_record(seq, file, payload, code)
-        yield from (("m", row) for row in coded.mentions)
-        if coded.article is not None:
-            yield "a", coded.article
-        if coded.error is not None:
-            yield "e", coded.error
-
-
 def _is_parquet(spark: Any, path: str, input_format: str) -> bool:
     if input_format not in ("auto", "jsonl", "parquet"):
         raise UsageError(f"unknown input format {input_format!r}: choose auto, jsonl or parquet")
@@ -149,8 +135,9 @@ def _is_parquet(spark: Any, path: str, input_format: str) -> bool:
     return any(str(s.getPath().getName()).endswith(".parquet") for s in fs.listStatus(hadoop_path))
 
 
-def read_records(spark: Any, path: str, input_format: str = "auto") -> Any:
-    """RDD of ((file, payload), seq): a raw JSONL line or a Parquet row dict, numbered in read order."""
+def read_frame(spark: Any, path: str, input_format: str = "auto") -> Any:
+    """DataFrame of (`_file`, `seq`, the JSONL line `value` or the Parquet record's columns), `seq`
+    numbering the records in read order."""
     from pyspark.sql import functions as F  # type: ignore[import-not-found,unused-ignore]
 
     if _is_parquet(spark, path, input_format):
@@ -158,15 +145,26 @@ def read_records(spark: Any, path: str, input_format: str = "auto") -> Any:
         missing = [name for name in ("id", "text") if name not in frame.columns]
         if missing:
             raise InputError(f"{path}: no column {', '.join(missing)}; the code format is {{id, text, date?, ...}}")
-        fields = [name for name in INPUT_FIELDS if name in frame.columns]
-        rows = frame.select(F.input_file_name().alias("_file"), *fields).rdd
-        pairs = rows.map(lambda r: (r["_file"].rsplit("/", 1)[-1], {n: r[n] for n in fields}))
+        payload = [name for name in INPUT_FIELDS if name in frame.columns]
     else:
-        frame = spark.read.text(path)
-        pairs = frame.select(F.input_file_name().alias("_file"), "value").rdd.map(
-            lambda r: (r["_file"].rsplit("/", 1)[-1], r["value"])
-        )
-    return pairs.zipWithIndex()
+        frame, payload = spark.read.text(path), ["value"]
+    named = frame.select(F.substring_index(F.input_file_name(), "/", -1).alias("_file"), *payload)
+    return _numbered(named).select("_file", "seq", *payload)
+
+
+def _numbered(frame: Any) -> Any:
+    """`frame` with `seq` = its row number in read order (what `zipWithIndex` gives, computed in the
+    JVM: one count per partition, then the partition's offset plus the row's place in it)."""
+    from pyspark.sql import functions as F
+
+    tagged = frame.withColumn("_pid", F.spark_partition_id()).withColumn("_row", F.monotonically_increasing_id())
+    offsets, total = [], 0
+    for pid, count in sorted((int(r[0]), int(r[1])) for r in tagged.groupBy("_pid").count().collect()):
+        offsets += [F.lit(pid), F.lit(total)]
+        total += count
+    start = F.create_map(*offsets)[F.col("_pid")] if offsets else F.lit(0)
+    first_row = F.shiftleft(F.col("_pid").cast("long"), 33)  # monotonically_increasing_id's layout
+    return tagged.withColumn("seq", (start + F.col("_row") - first_row).cast("long"))
 
 
 def _write(spark: Any, rows: Any, columns: Sequence[tuple[str, str]], path: str, mode: str) -> None:
@@ -175,14 +173,30 @@ def _write(spark: Any, rows: Any, columns: Sequence[tuple[str, str]], path: str,
     frame.repartition(rows.getNumPartitions(), "date").write.mode(mode).partitionBy("date").parquet(path)
 
 
-def _factual(tagged: Tagged) -> bool:
-    row = tagged[1]
-    return tagged[0] == "m" and not row[6] and not row[7]
+def _write_frame(frame: Any, kind: str, path: str, partitions: int, mode: str) -> None:
+    """One kind of the tagged rows as its table: Parquet partitioned by `date`, one file per date."""
+    from pyspark.sql import functions as F
+
+    table = frame.filter(F.col("kind") == kind).select(*[F.col(t).alias(c) for t, c in kind_columns(kind)])
+    table.repartition(partitions, "date").write.mode(mode).partitionBy("date").parquet(path)
 
 
-def _mention(tagged: Tagged) -> MentionRow:
-    row = tagged[1]
-    return int(row[0]), str(row[-2]), str(row[3])
+def _counts(coded: Any) -> dict[str, int]:
+    """Rows by kind, factual mentions (neither negated nor hypothetical) counted as "f"."""
+    from pyspark.sql import functions as F
+
+    factual = (F.col("kind") == "m") & ~F.col("m_negated") & ~F.col("m_hypothetical")
+    kinds = coded.select(F.when(factual, F.lit("f")).otherwise(F.col("kind")).alias("k")).groupBy("k").count()
+    return {str(r[0]): int(r[1]) for r in kinds.collect()}
+
+
+def _factual_mentions(coded: Any) -> Any:
+    """RDD of (mention_id, record JSON, outlet) of the factual mentions: the dedup stage's input."""
+    from pyspark.sql import functions as F
+
+    factual = (F.col("kind") == "m") & ~F.col("m_negated") & ~F.col("m_hypothetical")
+    rows = coded.filter(factual).select("m_mention_id", "m_record", "m_outlet").rdd
+    return rows.map(lambda r: (int(r[0]), str(r[1]), str(r[2])))
 
 
 def _placed(mention: MentionRow) -> tuple[Point, Span, Signature | None]:
@@ -227,22 +241,23 @@ def run_job(
     options = options or JobOptions()
     started = time.monotonic()
     _prepare_local_cache(options.master or spark.sparkContext.master)
-    records = read_records(spark, input_path, options.input_format)
+    frame = read_frame(spark, input_path, options.input_format)
     wanted = options.partitions or 2 * spark.sparkContext.defaultParallelism
-    if options.partitions or records.getNumPartitions() < wanted:
-        records = records.repartition(wanted)
+    if options.partitions or frame.rdd.getNumPartitions() < wanted:
+        frame = frame.repartition(wanted)
+    partitions = frame.rdd.getNumPartitions()
     mode = "overwrite" if options.overwrite else "errorifexists"
-    coded = records.mapPartitions(lambda part: code_partition(part, coder)).persist(StorageLevel.MEMORY_AND_DISK)
-    for kind, columns, name in (("m", MENTION_COLUMNS, "mentions"), ("a", ARTICLE_COLUMNS, "articles"),
-                                ("e", ERROR_COLUMNS, "errors")):  # fmt: skip
-        rows = coded.filter(lambda t, k=kind: t[0] == k).map(lambda t: t[1])
-        _write(spark, rows, columns, f"{output}/{name}", mode)
-    counts = coded.map(lambda t: "f" if _factual(t) else t[0]).countByValue()
-    events, blocks, cuts = dedup_stage(spark, coded.filter(_factual).map(_mention), output, options, mode)
+    code = coder or _default_coder
+    coded = frame.mapInArrow(lambda batches: code_batches(batches, code), ddl(TAGGED_COLUMNS))
+    coded = coded.persist(StorageLevel.MEMORY_AND_DISK)
+    for kind, name, _ in KINDS:
+        _write_frame(coded, kind, f"{output}/{name}", partitions, mode)
+    counts = _counts(coded)
+    events, blocks, cuts = dedup_stage(spark, _factual_mentions(coded), output, options, mode)
     coded.unpersist()
     return JobReport(
         articles=counts.get("a", 0), failed=counts.get("e", 0), mentions=counts.get("m", 0) + counts.get("f", 0),
-        factual=counts.get("f", 0), events=events, blocks=blocks, cuts=cuts, partitions=records.getNumPartitions(),
+        factual=counts.get("f", 0), events=events, blocks=blocks, cuts=cuts, partitions=partitions,
         seconds=round(time.monotonic() - started, 3),
     )  # fmt: skip
 

@@ -20,6 +20,7 @@ from marsad.io.export import FORMATS, export
 from marsad.io.readers import FEED_SUFFIXES, BadRecord, CsvColumns, csv_columns_of, iter_files, read_path
 from marsad.learn.detector import MIN_CONFIDENCE_HELP, floor_filter
 from marsad.model import Article
+from marsad.parallel import WORKERS_HELP, worker_count
 from marsad.store.ingest import Progress, Report, code_article, ingest, lexicon_version, recode, stale_count
 from marsad.store.query import EventFilter
 from marsad.store.store import open_store
@@ -74,7 +75,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
         progress = Progress(total, enabled=None if args.progress is None else args.progress)
         coder = partial(code_article, min_confidence=args.min_confidence)
-        report = ingest(store, _records(files, columns), source=args.source, progress=progress, coder=coder)
+        report = ingest(store, _records(files, columns), source=args.source, progress=progress, coder=coder,
+                        workers=worker_count(args.workers))  # fmt: skip
         progress.close()
     return _finish(report, as_json=args.json, verb="stored")
 
@@ -84,7 +86,7 @@ def cmd_recode(args: argparse.Namespace) -> int:
     version = lexicon_version()
     with open_store(args.db) as store:
         progress = Progress(stale_count(store, version), enabled=args.progress)
-        report = recode(store, version=version, progress=progress)
+        report = recode(store, version=version, progress=progress, workers=worker_count(args.workers))
         progress.close()
     return _finish(report, as_json=args.json, verb="recoded")
 
@@ -165,6 +167,7 @@ def _progress_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar on stderr (default: when stderr is a terminal)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the run report as one JSON object")
+    p.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from marsad.io.readers import BadRecord, language_of, unpaired_surrogate
 from marsad.model import Article, Event
+from marsad.parallel import ordered_map
 from marsad.progress import Progress
 from marsad.store.store import Store, content_hash
 
@@ -78,20 +80,24 @@ class Report:
         return [head] + [f"  failed {w}{f' (id {i})' if i else ''}: {r}" for w, i, r in self.failed]
 
 
-def _screen(store: Store, article: Article, report: Report) -> bool:
-    """True when the article should be coded; else record why it is skipped or failed."""
+def _fault(article: Article) -> tuple[str, str] | None:
+    """(where, reason) when the article cannot be stored at all: empty text, an unpaired surrogate."""
     if not article.text.strip():
-        report.fail(article.id, article.id, "empty text")
-        return False
+        return article.id, "empty text"
     for name in ("id", "text", "source", "title", "url", "date"):
         at = unpaired_surrogate(getattr(article, name))
         if at is not None:
             printable = article.id.encode("utf-8", "backslashreplace").decode("utf-8")
-            report.fail(
-                printable, printable, f"{name} has an unpaired surrogate at character {at}; it cannot be stored"
-            )
-            return False
-    language = language_of(article.text)
+            return printable, f"{name} has an unpaired surrogate at character {at}; it cannot be stored"
+    return None
+
+
+def _screen(store: Store, article: Article, language: str | None, report: Report) -> bool:
+    """True when the article should be stored; else record why it is skipped or failed."""
+    fault = _fault(article)
+    if fault:
+        report.fail(fault[0], fault[0], fault[1])
+        return False
     if language not in ARABIC:
         report.skipped[f"language:{language}"] += 1
         return False
@@ -105,6 +111,50 @@ def _screen(store: Store, article: Article, report: Report) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """What a worker found for one article: its language, and its event records or why coding failed."""
+
+    language: str | None = None
+    records: list[dict[str, Any]] | None = None
+    error: str | None = None
+
+
+def _coded(article: Article, coder: Coder) -> Coded:
+    try:
+        return Coded(records=[event.to_dict() for event in coder(article)])
+    except Exception as exc:  # noqa: BLE001 - a coder bug fails one article, not a long run
+        return Coded(error=f"coding failed: {type(exc).__name__}: {exc}")
+
+
+def _language_and_code(job: tuple[Article, bool], *, coder: Coder) -> Coded:
+    """The worker's part of ingesting one article: its language, then (when the parent found it new
+    and it is Arabic) its coding."""
+    article, new = job
+    if _fault(article):
+        return Coded()
+    language = language_of(article.text)
+    if not new or language not in ARABIC:
+        return Coded(language)
+    return replace(_coded(article, coder), language=language)
+
+
+def _jobs(store: Store, items: Iterable[Article | BadRecord], source: str | None) -> Iterator[Any]:
+    """Each record for the workers: a bad record as is, an article with whether it is worth coding (not
+    faulty, not already stored; the parent checks again, in order, before storing)."""
+    for item in items:
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        article = replace(item, source=item.source or source)
+        new = _fault(article) is None and store.duplicate_reason(article, content_hash(article.text)) is None
+        yield article, new
+
+
+def _job_task(job: Any, *, coder: Coder) -> Coded | None:
+    return None if isinstance(job, BadRecord) else _language_and_code(job, coder=coder)
+
+
 def ingest(
     store: Store,
     items: Iterable[Article | BadRecord],
@@ -113,31 +163,32 @@ def ingest(
     coder: Coder = code_article,
     version: str | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Report:
-    """Code and store each article; bad records and coding errors are reported, never fatal."""
+    """Code and store each article; bad records and coding errors are reported, never fatal.
+    `workers` > 1 codes in that many processes (`coder` must then pickle); storing stays here, in order."""
     version = version or lexicon_version()
     report, started = Report(), time.monotonic()
-    for item in items:
+    task = partial(_job_task, coder=coder)
+    for job, coded in ordered_map(task, _jobs(store, items, source), workers=workers):
         report.read += 1
-        if isinstance(item, BadRecord):
-            report.fail(item.where, item.record_id, item.reason)
-        else:
-            _ingest_one(store, replace(item, source=item.source or source), coder, version, report)
+        if isinstance(job, BadRecord):
+            report.fail(job.where, job.record_id, job.reason)
+        elif coded is not None:
+            _store_one(store, job[0], coded, version, report)
         if progress:
             progress.tick()
     report.seconds = time.monotonic() - started
     return report
 
 
-def _ingest_one(store: Store, article: Article, coder: Coder, version: str, report: Report) -> None:
-    if not _screen(store, article, report):
+def _store_one(store: Store, article: Article, coded: Coded, version: str, report: Report) -> None:
+    if not _screen(store, article, coded.language, report):
         return
-    try:
-        records = [event.to_dict() for event in coder(article)]
-    except Exception as exc:  # noqa: BLE001 - a coder bug fails one article, not a long run
-        report.fail(article.id, article.id, f"coding failed: {type(exc).__name__}: {exc}")
+    if coded.records is None:
+        report.fail(article.id, article.id, coded.error or "not coded")
         return
-    result = store.add_article(article, records, lexicon_version=version)
+    result = store.add_article(article, coded.records, lexicon_version=version)
     if result.outcome == "stored":
         report.stored += 1
         report.mentions += result.mentions
@@ -145,26 +196,34 @@ def _ingest_one(store: Store, article: Article, coder: Coder, version: str, repo
         report.skipped[result.outcome] += 1
 
 
+def _stale(store: Store, version: str) -> Iterator[Article]:
+    after = ""
+    while batch := store.stale_articles(version, after=after):
+        yield from batch
+        after = batch[-1].id
+
+
 def recode(
-    store: Store, *, coder: Coder = code_article, version: str | None = None, progress: Progress | None = None
+    store: Store,
+    *,
+    coder: Coder = code_article,
+    version: str | None = None,
+    progress: Progress | None = None,
+    workers: int = 1,
 ) -> Report:
     """Re-code every article stored under another lexicon version, replacing its mentions."""
     version = version or lexicon_version()
-    report, started, after = Report(), time.monotonic(), ""
-    while batch := store.stale_articles(version, after=after):
-        for article in batch:
-            report.read += 1
-            try:
-                records = [event.to_dict() for event in coder(article)]
-            except Exception as exc:  # noqa: BLE001 - reported per article, as in ingest
-                report.fail(article.id, article.id, f"coding failed: {type(exc).__name__}: {exc}")
-            else:
-                store.replace_mentions(article.id, records, lexicon_version=version)
-                report.stored += 1
-                report.mentions += len(records)
-            if progress:
-                progress.tick()
-        after = batch[-1].id
+    report, started = Report(), time.monotonic()
+    for article, coded in ordered_map(partial(_coded, coder=coder), _stale(store, version), workers=workers):
+        report.read += 1
+        if coded.records is None:
+            report.fail(article.id, article.id, coded.error or "not coded")
+        else:
+            store.replace_mentions(article.id, coded.records, lexicon_version=version)
+            report.stored += 1
+            report.mentions += len(coded.records)
+        if progress:
+            progress.tick()
     report.seconds = time.monotonic() - started
     return report
 
