@@ -21,7 +21,7 @@ from marsad.extract.quantities import Quantities, find_quantities
 from marsad.extract.scene import Setting, scenes
 from marsad.extract.scene import setting as make_setting
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
-from marsad.learn.arguments import ArgumentModel, load_arguments
+from marsad.learn.arguments import ArgumentModel, RulesRanker, load_arguments
 from marsad.learn.detector import Detector, load_detector
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, When
@@ -72,7 +72,7 @@ def _event(
 def _events_of_sentence(
     lexicon: Lexicon,
     detector: Detector,
-    arguments: ArgumentModel,
+    arguments: ArgumentModel | RulesRanker,
     seg: Segmented,
     s_index: int,
     article_id: str | None,
@@ -176,7 +176,7 @@ def code_text(
     detector: Detector | None = None,
     min_confidence: float | str | None = None,
     relevance_gate: bool = True,
-    arguments: ArgumentModel | None = None,
+    arguments: ArgumentModel | RulesRanker | None = None,
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
 
@@ -187,7 +187,8 @@ def code_text(
     "recall" = those presets, a probability = that floor for every type (0: every candidate).
     `relevance_gate`: in an article the relevance model judges not political (sports, business,
     weather ...), keep only the events that pass the detector's "precision" threshold.
-    `arguments`: the source/target ranker (default: the shipped one).
+    `arguments`: the source/target ranker (default: the shipped one; `RulesRanker()`: the
+    word-order rules, the baseline).
     """
     lex = lexicon or default_lexicon()
     model = detector or load_detector()

@@ -293,6 +293,13 @@ class ArgumentModel:
         return Roles(chosen[0], chosen[1]), probs[0], probs[1]
 
 
+class RulesRanker:
+    """The word-order rules' roles as a ranker (the baseline `make eval` compares with)."""
+
+    def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, float | None, float | None]:
+        return frame.rules, None, None
+
+
 def _ranks(pool: Sequence[Mention], frame: EventFrame) -> list[int]:
     before = [m for m in pool if m.last <= frame.trig_first]
     after = [m for m in pool if m.first >= frame.trig_last]

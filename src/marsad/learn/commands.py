@@ -59,6 +59,7 @@ def print_cv(figures: dict[str, Any]) -> None:
         print("  " + "; ".join(f"{r['bin']}: {r['n']}, {r['mean_p']}, {r['observed']}" for r in cv["reliability"]))
         if "arguments" in cv:
             print_arguments(cv["arguments"], f"cross-validated, {title}")
+            print_arguments(cv["arguments_rules"], f"baseline: the word-order rules' roles, same folds, {title}")
         print("precision-recall curve (threshold: PROTEST P/R, ASSAULT P/R):")
         print("  " + "; ".join(f"{p['threshold']}: {p['PROTEST']['precision']}/{p['PROTEST']['recall']}, "
                                f"{p['ASSAULT']['precision']}/{p['ASSAULT']['recall']}" for p in cv["pr_curve"]))  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 
 from marsad.evaluate import Counts, GoldArguments, score_arguments, total_arguments
 from marsad.learn.argument_training import ArgumentData, train_arguments
+from marsad.learn.arguments import RulesRanker
 from marsad.learn.cv import (
     GOLD_TYPES,
     PRESET_BETA,
@@ -72,6 +73,7 @@ def cross_validate(
     per_preset = {name: {t: Counts() for t in GOLD_TYPES} for name in PRESET_BETA}
     chosen: list[dict[str, Any]] = []
     coded: list[tuple[GoldArguments, list[Event]]] = []
+    rules: list[tuple[GoldArguments, list[Event]]] = []
     for fold in range(k):
         test = [i for i in gsr if folds[items[i].group] == fold]
         train = {i for i in gsr if folds[items[i].group] != fold} | team
@@ -81,7 +83,9 @@ def cross_validate(
         detector = as_detector(model, thresholds, bits)
         fold_scores = coded_scores(items, test, detector, lexicon)
         if arguments is not None:
-            coded.extend(_fold_arguments(arguments, folds, fold, with_team, detector, lexicon))
+            ranked, baseline = _fold_arguments(arguments, folds, fold, with_team, detector, lexicon)
+            coded.extend(ranked)
+            rules.extend(baseline)
         scores.update(fold_scores)
         for name, threshold in thresholds.items():
             for t, tally in tallies(items, test, fold_scores, threshold).items():
@@ -91,7 +95,10 @@ def cross_validate(
         if progress:
             progress(f"fold {fold + 1}/{k}: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")
     pairs = [(scores[i], items[i].label == POSITIVE) for i in gsr if items[i].scored]
-    extra = {"arguments": total_arguments(score_arguments(coded))} if arguments is not None else {}
+    extra = {}
+    if arguments is not None:
+        extra = {"arguments": total_arguments(score_arguments(coded)),
+                 "arguments_rules": total_arguments(score_arguments(rules))}  # fmt: skip
     return {
         **extra,
         "folds": k,
@@ -104,18 +111,26 @@ def cross_validate(
     }
 
 
+Coded = list[tuple[GoldArguments, list[Event]]]
+
+
 def _fold_arguments(
     data: ArgumentData, folds: dict[str, int], fold: int, with_team: bool, detector: Detector, lexicon: Lexicon
-) -> list[tuple[GoldArguments, list[Event]]]:
-    """The test fold's span sentences coded with the fold's detector and argument ranker."""
+) -> tuple[Coded, Coded]:
+    """The test fold's span sentences coded with the fold's detector and its argument ranker, and
+    (the baseline) with the same detector and the word-order rules' roles."""
     train = [
         e
         for e in data.events
         if (e.corpus == "team" and with_team) or (e.corpus == "gsr" and folds.get(e.group, fold) != fold)
     ]
     ranker = train_arguments(train)
-    return [(gold, code_text(text, lexicon=lexicon, detector=detector, arguments=ranker))
-            for gold, text, group in data.spans if folds.get(group, -1) == fold]  # fmt: skip
+    test = [(gold, text) for gold, text, group in data.spans if folds.get(group, -1) == fold]
+    ranked = [(gold, code_text(text, lexicon=lexicon, detector=detector, arguments=ranker)) for gold, text in test]
+    rules = [
+        (gold, code_text(text, lexicon=lexicon, detector=detector, arguments=RulesRanker())) for gold, text in test
+    ]
+    return ranked, rules
 
 
 def _pr_curve(items: Sequence[Item], gsr: Sequence[int], scores: dict[int, float]) -> list[dict[str, Any]]:
