@@ -5,7 +5,7 @@ writes them without their labels (data/agreement/sample.jsonl); a second annotat
 seen the first labels fills data/agreement/second.jsonl; `python -m marsad.learn.agreement`
 prints Cohen's kappa on `status` (five classes, and reported vs not) and source-span agreement;
 `python -m marsad.learn.agreement arguments` the same for the 80-event sample of
-argument_structures.jsonl (data/agreement/arguments_sample.jsonl, arguments_second.jsonl).
+data/arguments/argument_structures.jsonl (data/agreement/arguments_sample.jsonl, arguments_second.jsonl).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def main(argv: Sequence[str]) -> int:
         return 0
     if argv[:1] == ["arguments"]:
         # The source/target sample of argument_structures.jsonl (80 events, seed 2027).
-        first = [ROOT / "annotations" / "argument_structures.jsonl"]
+        first = [ROOT / "arguments" / "argument_structures.jsonl"]
         print(json.dumps(agreement(first, ROOT / "agreement" / "arguments_second.jsonl"), ensure_ascii=False, indent=1))
         return 0
     print(json.dumps(agreement(files), ensure_ascii=False, indent=1))

@@ -236,10 +236,11 @@ class ArgumentData:
     spans: tuple[tuple[GoldArguments, str, str], ...]  # gold, text, gsr document
 
 
-def argument_data(gold: Path, items: Sequence[Item], lexicon: Lexicon) -> ArgumentData:
-    """The labelled events of the gold's span sentences and of the team's sentences in `items`,
-    and the span sentences for scoring, each with its gsr document (the CV group)."""
+def argument_data(gold: Path, items: Sequence[Item], lexicon: Lexicon, extra: Sequence[Item] = ()) -> ArgumentData:
+    """The labelled events of the gold's span sentences, of the team's sentences in `items` and of
+    the team's argument-only sentences `extra` (data/arguments: written for this model, not read by
+    the detector), and the span sentences for scoring, each with its gsr document (the CV group)."""
     groups = {i.text.strip(): i.group for i in items if i.corpus == "gsr"}
-    sentences = gsr_sentences(gold, groups) + team_sentences(items)
+    sentences = gsr_sentences(gold, groups) + team_sentences([*items, *extra])
     spans = tuple((g, text, groups.get(text.strip(), g.id)) for g, text in load_span_records(gold))
     return ArgumentData(tuple(labelled_events(sentences, lexicon)), spans)

@@ -151,6 +151,17 @@ def train_relevance(items: list[Item], *, folds: int = 5) -> tuple[Relevance, di
     return Relevance(fitted.weights, fitted.bias, threshold), cv
 
 
+def default_argument_annotations() -> Path:
+    """data/arguments of the source checkout: team sentences written for the argument ranker only."""
+    return Path(__file__).resolve().parents[3] / "data" / "arguments"
+
+
+def argument_items(annotations: Path | None) -> list[Item]:
+    """The argument-only team sentences, when the team set is used at all and they are there."""
+    where = default_argument_annotations()
+    return load_team(where) if annotations is not None and where.is_dir() else []
+
+
 def load_items(gold: Path, annotations: Path | None) -> list[Item]:
     return load_gsr(gold) + (load_team(annotations) if annotations else [])
 
@@ -171,7 +182,7 @@ def train(
     say = progress or (lambda _: None)
     lex = lexicon or default_lexicon()
     items = load_items(gold, annotations)
-    data = argument_data(gold, items, lex)
+    data = argument_data(gold, items, lex, argument_items(annotations))
     say(f"arguments: {len(data.events)} labelled events, {len(data.spans)} gold span sentences")
     batch = examples(items, lex, bits)
     say(f"{len(items)} sentences, {len(batch)} candidate examples")

@@ -99,14 +99,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
                                "sample": sample, "trained_on": seen, "sentences": total}  # fmt: skip
     if args.cv:
         from marsad.learn.argument_training import argument_data
-        from marsad.learn.build import evaluate, load_items
+        from marsad.learn.build import argument_items, evaluate, load_items
         from marsad.learn.data_sources import examples
         from marsad.lexicon.loader import default_lexicon
 
         lex = default_lexicon()
         items = load_items(gold, _annotations(args))
         summary.update(evaluate(items, examples(items, lex), lex, folds=args.folds, progress=_say,
-                                arguments=argument_data(gold, items, lex)))  # fmt: skip
+                                arguments=argument_data(gold, items, lex, argument_items(_annotations(args)))))  # fmt: skip
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
         return EXIT_OK

@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 
 from marsad.learn.agreement import SECOND, agreement, cohen_kappa
-from marsad.learn.build import default_annotations
+from marsad.learn.build import default_annotations, default_argument_annotations
 from marsad.learn.data_sources import load_team
 from marsad.ontology import EVENT_TYPES, MODES
 
 STATUSES = {"reported", "named", "detail", "hypothetical", "negated"}
-FILES = sorted(default_annotations().glob("*.jsonl"))
+FILES = sorted(default_annotations().glob("*.jsonl")) + sorted(default_argument_annotations().glob("*.jsonl"))
 
 
 def _records() -> list[dict]:

@@ -9,7 +9,7 @@ import pytest
 
 from marsad.learn.argument_training import argument_data
 from marsad.learn.arguments import load_arguments
-from marsad.learn.build import default_annotations, load_items
+from marsad.learn.build import argument_items, default_annotations, load_items
 from marsad.learn.data_sources import examples, text_key
 from marsad.learn.detector import load_detector
 from marsad.learn.evaluation import cross_validate
@@ -32,7 +32,7 @@ def test_cross_validation_reproduces_the_recorded_figures() -> None:
     items = load_items(GOLD, default_annotations())
     lexicon = default_lexicon()
     figures = cross_validate(items, examples(items, lexicon), lexicon, k=card["cv"]["folds"],
-                             arguments=argument_data(GOLD, items, lexicon))  # fmt: skip
+                             arguments=argument_data(GOLD, items, lexicon, argument_items(default_annotations())))  # fmt: skip
     for event_type, recorded in card["cv"]["presets"]["default"].items():
         assert figures["presets"]["default"][event_type]["f1"] == pytest.approx(recorded["f1"], abs=0.02)
     assert figures["brier"] == pytest.approx(card["cv"]["brier"], abs=0.01)
