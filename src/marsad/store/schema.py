@@ -143,6 +143,7 @@ MIGRATIONS: list[tuple[str, Sequence[Step]]] = [
     ("v6: reviews beside the machine coding, anchored on evidence spans, and the audit log", V6),
 ]
 CURRENT = len(MIGRATIONS)
+REVIEWS_VERSION = 6
 
 
 def current_version(db: Backend) -> int:

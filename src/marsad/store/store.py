@@ -37,7 +37,7 @@ from marsad.store.query import (
 )
 from marsad.store import reviews
 from marsad.store.reviews import ReviewIn, current_view, event_version
-from marsad.store.schema import current_version, migrate
+from marsad.store.schema import REVIEWS_VERSION, current_version, migrate
 from marsad.store.summary import Member, Record, event_key, summarise
 from marsad.text.normalize import normalize
 
@@ -112,7 +112,7 @@ class Store:
         self.dialect = db.dialect
         self._keys: dict[int, Any] = {}
         self._entities = EntityIds()
-        migrate(db, now())
+        self._reviewed = migrate(db, now()) >= REVIEWS_VERSION  # False only under a schema patched to before v6
 
     def __enter__(self) -> Self:
         return self
@@ -170,11 +170,13 @@ class Store:
             self._entities.pending.clear()
             digest = tx.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,))[0][0]
             old = tx.execute("SELECT id, event_id FROM mentions WHERE article_id = ?", (article_id,))
-            reviews.unlink(tx, article_id)
+            if self._reviewed:
+                reviews.unlink(tx, article_id)
             tx.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
             self._refresh(tx, {eid for _, eid in old if eid is not None}, pending)
             self._add_mentions(tx, article_id, digest, records, pending)
-            reviews.relink(tx, article_id)
+            if self._reviewed:
+                reviews.relink(tx, article_id)
             tx.execute("UPDATE articles SET lexicon_version = ?, coded_at = ? WHERE id = ?",
                        (lexicon_version, now(), article_id))  # fmt: skip
             for mid, _ in old:
