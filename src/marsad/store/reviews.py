@@ -330,6 +330,11 @@ def detached(db: Backend) -> list[dict[str, Any]]:
     return [_review_dict(row) for row in rows]
 
 
+def latest_event_ids(db: Backend) -> list[int]:
+    """The events that have a review, ascending."""
+    return sorted(int(r[0]) for r in db.read(f"SELECT event_id FROM ({LATEST}) l"))
+
+
 LATEST = (
     "SELECT m.event_id AS event_id, MAX(r.id) AS review_id FROM reviews r JOIN mentions m ON m.id = r.mention_id "
     "WHERE m.event_id IS NOT NULL GROUP BY m.event_id"

@@ -362,6 +362,22 @@ class Store:
         """Reviews whose evidence span no event holds after a recode (kept, never dropped)."""
         return reviews.detached(self.db)
 
+    def review_flags(self) -> dict[str, int]:
+        """After a recode: reviews still on an event, those whose event's machine coding changed since the
+        review (to look at again, `coding_changed` in the API), and those detached from every event."""
+        ids = reviews.latest_event_ids(self.db)
+        changed = sum(event["review"]["coding_changed"] for event in self._events(ids))
+        return {"attached": len(ids), "coding_changed": changed, "detached": len(reviews.detached(self.db))}
+
+    def _events(self, event_ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+        for start in range(0, len(event_ids), 500):
+            chunk = list(event_ids[start : start + 500])
+            latest = self._latest_reviews(chunk)
+            for eid in chunk:
+                row = event_row(self.db, eid)
+                if row is not None:
+                    yield current_view(_event_dict(row, []), latest.get(eid))
+
     def audit_log(self, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
         return reviews.audit_entries(self.db, after=after, limit=limit)
 
