@@ -258,10 +258,11 @@ function onKey(ev) {
     $("#correct-form").hidden = true;
     return;
   }
-  if (typing(ev.target) || $("#event").hidden && ev.key !== "n") return;
-  if (formOpen && (ev.key === "s" || ev.key === "t")) {
+  if (formOpen && (ev.key === "s" || ev.key === "t") && !ev.target.closest("input, textarea")) {
     ev.preventDefault();
     pickSelection(ev.key === "s" ? "source" : "target");
+  } else if (typing(ev.target) || ($("#event").hidden && ev.key !== "n")) {
+    return;
   } else if (ev.key === "n") {
     ev.preventDefault();
     next().catch((err) => say(err.message, true));
