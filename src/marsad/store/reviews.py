@@ -388,7 +388,7 @@ def next_unreviewed(
     its type's threshold: the one whose review teaches the detector the most. None when all are done."""
     named = [(t, v) for t, v in thresholds.items() if t != "*"]
     number = "CAST(? AS DOUBLE PRECISION)"
-    case = f"CASE e.event_type {' '.join(f'WHEN ? THEN {number}' for _ in named)} ELSE {number} END"
+    case = f"CASE e.event_type {' '.join(f'WHEN ? THEN {number}' for _ in named)} ELSE {number} END" if named else number
     unreviewed, _ = status_clause("unreviewed")
     skipped = f" AND e.id NOT IN ({', '.join('?' * len(skip))})" if skip else ""
     clauses = f"{where} AND {unreviewed}" if where else f" WHERE {unreviewed}"
