@@ -152,12 +152,18 @@ def train(
     lexicon: Lexicon | None = None,
     bits: int = HASH_BITS,
     progress: Progress | None = None,
+    reviews: str | None = None,
 ) -> dict[str, Any]:
-    """Train, cross-validate and write the detector to `out`; returns its card."""
+    """Train, cross-validate and write the detector to `out`; returns its card. `reviews`: a store
+    whose reviews join the training data (learn/reviews.py)."""
     say = progress or (lambda _: None)
     lex = lexicon or default_lexicon()
     items = load_items(gold, annotations)
     batch = examples(items, lex, bits)
+    if reviews:  # issue 17: the store's reviews join the training data (learn/reviews.py)
+        from marsad.learn.reviews import review_card, with_reviews
+
+        items, batch, reviewed = with_reviews(items, batch, reviews, lex, bits=bits, folds=folds if cross_validation else None)
     say(f"{len(items)} sentences, {len(batch)} candidate examples")
     card: dict[str, Any] = {
         "hash_bits": bits,
@@ -167,6 +173,8 @@ def train(
     }
     if cross_validation:
         card.update(_gold_cv(items, batch, lex, folds=folds, bits=bits, progress=say))
+    if reviews:
+        card["reviews"] = review_card(reviewed, card.get("cv"))
     choice, held = final_choice(items, batch, lex, folds=folds, bits=bits)
     thresholds = choice.thresholds
     say(f"final: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")
