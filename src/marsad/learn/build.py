@@ -163,7 +163,9 @@ def train(
     if reviews:  # issue 17: the store's reviews join the training data (learn/reviews.py)
         from marsad.learn.reviews import review_card, with_reviews
 
-        items, batch, reviewed = with_reviews(items, batch, reviews, lex, bits=bits, folds=folds if cross_validation else None)
+        items, batch, reviewed = with_reviews(
+            items, batch, reviews, lex, bits=bits, folds=folds if cross_validation else None
+        )
     say(f"{len(items)} sentences, {len(batch)} candidate examples")
     card: dict[str, Any] = {
         "hash_bits": bits,

@@ -73,8 +73,8 @@ def _annotation(event: dict[str, Any], review: dict[str, Any]) -> ReviewSentence
     if kind != machine["event_type"]:  # a retyped event also says the machine's type was wrong
         events.append({"type": machine["event_type"], "mode": None, "status": NOT_REPORTED,
                        "trigger": evidence["trigger"], "source": None, "target": None, "class": "review"})  # fmt: skip
-    denied = frozenset() if kind == machine["event_type"] else frozenset({machine["event_type"]})
-    return ReviewSentence({**base, "events": events}, denied)
+    wrong = frozenset[str]() if kind == machine["event_type"] else frozenset({machine["event_type"]})
+    return ReviewSentence({**base, "events": events}, wrong)
 
 
 def review_sentences(db: str) -> list[ReviewSentence]:
@@ -133,7 +133,12 @@ def review_examples(
 
 
 def with_reviews(
-    items: list[Item], batch: list[Example], db: str, lexicon: Lexicon, *, bits: int = HASH_BITS,
+    items: list[Item],
+    batch: list[Example],
+    db: str,
+    lexicon: Lexicon,
+    *,
+    bits: int = HASH_BITS,
     folds: int | None = None,
 ) -> tuple[list[Item], list[Example], dict[str, Any]]:
     """`items` and `batch` extended with the store's reviews, and the model card's account of them;

@@ -92,7 +92,7 @@ def _quantity(value: Any, name: str) -> dict[str, int | None] | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        raise UsageError(f"{name}: give {{\"min\": n, \"max\": n}} or null")
+        raise UsageError(f'{name}: give {{"min": n, "max": n}} or null')
     low, high = value.get("min"), value.get("max", value.get("min"))
     for n in (low, high):
         if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 0):
@@ -106,7 +106,7 @@ def _actor(value: Any, name: str) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, Mapping) or not str(value.get("text") or "").strip():
-        raise UsageError(f"{name}: give {{\"text\": ..., \"country\": ISO3, \"role\": code}} or null")
+        raise UsageError(f'{name}: give {{"text": ..., "country": ISO3, "role": code}} or null')
     country, role = value.get("country") or None, value.get("role") or None
     if country is not None and not _ISO3.fullmatch(str(country)):
         raise UsageError(f"{name}.country {country!r} is not an ISO3 code")
@@ -350,8 +350,8 @@ def status_clause(status: str) -> tuple[str, list[Any]]:
     if not set(verdicts) <= set(VERDICTS):
         raise UsageError(f"review status {status!r} is not one of {', '.join((*STATUSES, 'reviewed', 'any'))}")
     marks = ", ".join("?" * len(verdicts))
-    return (f"e.id IN (SELECT l.event_id FROM ({LATEST}) l JOIN reviews lr ON lr.id = l.review_id "
-            f"WHERE lr.verdict IN ({marks}))", verdicts)  # fmt: skip
+    return ((f"e.id IN (SELECT l.event_id FROM ({LATEST}) l JOIN reviews lr ON lr.id = l.review_id "
+            f"WHERE lr.verdict IN ({marks}))"), verdicts)  # fmt: skip
 
 
 def review_stats(db: Backend, where: str, params: list[Any], total: int) -> dict[str, Any]:
@@ -388,7 +388,9 @@ def next_unreviewed(
     its type's threshold: the one whose review teaches the detector the most. None when all are done."""
     named = [(t, v) for t, v in thresholds.items() if t != "*"]
     number = "CAST(? AS DOUBLE PRECISION)"
-    case = f"CASE e.event_type {' '.join(f'WHEN ? THEN {number}' for _ in named)} ELSE {number} END" if named else number
+    case = (
+        f"CASE e.event_type {' '.join(f'WHEN ? THEN {number}' for _ in named)} ELSE {number} END" if named else number
+    )
     unreviewed, _ = status_clause("unreviewed")
     skipped = f" AND e.id NOT IN ({', '.join('?' * len(skip))})" if skip else ""
     clauses = f"{where} AND {unreviewed}" if where else f" WHERE {unreviewed}"

@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from marsad.errors import UsageError
 from marsad.model import Article
-from marsad.store import dedup
+from marsad.store import dedup, reviews
 from marsad.store.backend import Backend, StoreError, connect
 from marsad.store.entities import EntityIds, list_actors, list_places
 from marsad.store.query import (
@@ -31,11 +31,10 @@ from marsad.store.query import (
     event_pages,
     event_row,
     first_evidence,
-    where_clause,
     grouped_counts,
     mentions_of,
+    where_clause,
 )
-from marsad.store import reviews
 from marsad.store.reviews import ReviewIn, current_view, event_version
 from marsad.store.schema import REVIEWS_VERSION, current_version, migrate
 from marsad.store.summary import Member, Record, event_key, summarise
@@ -447,10 +446,15 @@ def _reviewed_event(db: Backend, event_id: int) -> dict[str, Any] | None:
     history = reviews.reviews_of(db, [event_id])[event_id]
     latest = history[-1] if history else None
     anchors = [m["mention_id"] for m in machine["mentions"]]
-    version = event_version(reviews.machine_fields(machine), anchors, latest and latest["id"])
+    version = event_version(reviews.machine_fields(machine), anchors, None if latest is None else int(latest["id"]))
     view = current_view(machine, latest)
-    return {**view, "reviews": history, "machine": reviews.machine_fields(machine), "version": version,
-            "machine_event": machine}
+    return {
+        **view,
+        "reviews": history,
+        "machine": reviews.machine_fields(machine),
+        "version": version,
+        "machine_event": machine,
+    }
 
 
 def open_store(url: str) -> Store:

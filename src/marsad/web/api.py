@@ -89,8 +89,10 @@ def event_filter(
     ] = None,
     review: Annotated[
         str | None,
-        Query(pattern=r"^(unreviewed|confirmed|corrected|rejected|reviewed|any)$",
-              description="review status; reviewed = confirmed or corrected, any = any verdict"),
+        Query(
+            pattern=r"^(unreviewed|confirmed|corrected|rejected|reviewed|any)$",
+            description="review status; reviewed = confirmed or corrected, any = any verdict",
+        ),
     ] = None,
 ) -> EventFilter:
     """The filters shared by /api/events and /api/stats; they combine with AND."""

@@ -26,8 +26,8 @@ import marsad
 from marsad.store import StoreError
 from marsad.web.api import api_router, describe_errors
 from marsad.web.config import Settings
-from marsad.web.review import review_router
 from marsad.web.guards import SECURITY_HEADERS, ApiError, BodyLimit, SecurityHeaders, error_body
+from marsad.web.review import review_router
 from marsad.web.schemas import ErrorBody
 from marsad.web.stores import StoreProvider
 

@@ -34,10 +34,18 @@ SETTINGS = (
     Setting("MARSAD_API_MAX_BODY", "max_body_bytes", "2097152", "largest request body in bytes (larger → 413)"),
     Setting("MARSAD_API_MAX_ARTICLE_CHARS", "max_article_chars", "200000", "longest article text for POST (→ 422)"),
     Setting("MARSAD_API_CORS_ORIGINS", "cors_origins", "", "comma-separated origins allowed by CORS; empty = CORS off"),
-    Setting("MARSAD_REVIEW_TOKENS", "review_tokens", "",
-            "reviewer tokens as name:token,name:token; reviews are refused when no token is set"),
-    Setting("MARSAD_REVIEW_TOKENS_FILE", "review_tokens_file", "",
-            "file of reviewer tokens, one 'name token' per line (# comments), added to MARSAD_REVIEW_TOKENS"),
+    Setting(
+        "MARSAD_REVIEW_TOKENS",
+        "review_tokens",
+        "",
+        "reviewer tokens as name:token,name:token; reviews are refused when no token is set",
+    ),
+    Setting(
+        "MARSAD_REVIEW_TOKENS_FILE",
+        "review_tokens_file",
+        "",
+        "file of reviewer tokens, one 'name token' per line (# comments), added to MARSAD_REVIEW_TOKENS",
+    ),
 )
 
 

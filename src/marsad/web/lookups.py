@@ -59,7 +59,7 @@ def _place_names() -> tuple[Any, tuple[PlaceName, ...], dict[int, str]]:
     for n, entry in enumerate(gaz.entries):
         if entry.name_en:
             names.append(PlaceName(entry.name_en.lower(), entry.name_en, n))
-    arabic = {}
+    arabic: dict[int, str] = {}
     for name in names:
         if _arabic(name.written):
             arabic.setdefault(name.entry, name.written)

@@ -95,7 +95,7 @@ def _skip(value: str | None) -> list[int]:
 def review_router(settings: Settings, stores: StoreProvider) -> APIRouter:
     """The review routes for one store and one set of settings."""
     router = APIRouter(prefix="/api", tags=["review"])
-    denied = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}}
+    denied: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}}
 
     @router.post("/events/{event_id}/review", status_code=201, response_model=None,
                  responses={201: {"model": EventDetail}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody},

@@ -96,7 +96,7 @@ def reviewed_store(tmp_path: Path) -> str:
             ReviewIn("amal", "confirmed"),
             ReviewIn("amal", "rejected", reason="not-reported"),
             ReviewIn("amal", "corrected", changes={"event_type": "PROTEST", "mode": "strike",
-                                                   "source": {"text": "المعلمون"}}),  # fmt: skip
+                                                   "source": {"text": "المعلمون"}}),
             ReviewIn("amal", "rejected", reason="duplicate"),  # teaches nothing: left out
             ReviewIn("amal", "rejected", reason="wrong-type"),
         ]
