@@ -78,8 +78,15 @@ class Client:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         started = time.perf_counter()
-        self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.conn.close()  # the server closed an idle keep-alive connection (uvicorn: after 5 s)
+            self.conn = http.client.HTTPConnection(self.conn.host, self.conn.port, timeout=60)
+            started = time.perf_counter()
+            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+            response = self.conn.getresponse()
         data = json.loads(response.read() or b"null")
         return response.status, data, (time.perf_counter() - started) * 1000
 
