@@ -134,20 +134,19 @@ def test_confirm_reject_and_correct_in_the_browser_reach_the_store_the_export_an
         before, start = requests(browser), time.perf_counter()
         press(browser, "e")
         WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "correct-form").is_displayed())
+        # select the first two words of the evidence sentence, as a mouse would
         words = browser.execute_script("""
             const p = document.querySelector('#mentions p.evidence');
-            const range = document.createRange(); range.selectNodeContents(p);
-            const text = p.textContent.trim().split(/\\s+/).slice(0, 2).join(' ');
-            const node = [...p.childNodes].find((n) => n.textContent.trim());
-            const sel = getSelection(); sel.removeAllRanges();
-            // the first two words of the sentence, as a mouse would select them
             const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-            let first = walker.nextNode(); while (first && !first.textContent.trim()) first = walker.nextNode();
-            const from = first.textContent.search(/\\S/);
+            let node = walker.nextNode();
+            while (node && !node.textContent.trim()) node = walker.nextNode();
+            const text = node.textContent, from = text.search(/\\S/);
             let to = from, spaces = 0;
-            while (to < first.textContent.length && spaces < 2) { if (first.textContent[to] === ' ') spaces++; to++; }
-            range.setStart(first, from); range.setEnd(first, spaces === 2 ? to - 1 : to); sel.addRange(range);
-            return sel.toString();""")  # fmt: skip
+            while (to < text.length && spaces < 2) { if (text[to] === ' ') spaces++; to++; }
+            const range = document.createRange();
+            range.setStart(node, from); range.setEnd(node, spaces === 2 ? to - 1 : to);
+            getSelection().removeAllRanges(); getSelection().addRange(range);
+            return getSelection().toString();""")  # fmt: skip
         press(browser, "s")  # source ← the selected words: one keystroke
         place = browser.find_element(By.ID, "c-place")
         place.click()
