@@ -217,7 +217,9 @@ def test_a_review_of_an_event_changed_since_it_was_loaded_is_refused_and_shown_a
                                                                      "reason": "duplicate"}, OMAR)  # fmt: skip
         assert status == 201 and body["review"]["reviewer"] == "omar"
         press(browser, "c")  # amal confirms the version she loaded: refused
-        WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.body.dataset.review") == "conflict")
+        WebDriverWait(browser, 10).until(
+            lambda d: d.execute_script("return document.body.dataset.review") == "conflict"
+        )
         assert browser.find_element(By.ID, "review").get_attribute("data-status") == "rejected"
         assert browser.find_element(By.ID, "review").get_attribute("data-version") == body["version"]
         press(browser, "c")  # now against the current version
@@ -225,4 +227,7 @@ def test_a_review_of_an_event_changed_since_it_was_loaded_is_refused_and_shown_a
     with open_store(review_db) as store:
         event = store.event(event_id)
         assert event is not None
-        assert [(r["reviewer"], r["verdict"]) for r in event["reviews"]] == [("omar", "rejected"), ("amal", "confirmed")]
+        assert [(r["reviewer"], r["verdict"]) for r in event["reviews"]] == [
+            ("omar", "rejected"),
+            ("amal", "confirmed"),
+        ]

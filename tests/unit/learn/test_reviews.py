@@ -71,7 +71,9 @@ def write_gold(directory: Path) -> Path:
             writer.writerow(["id", "event_type", "label", "accept", "reject", "total", "text"])
             for doc, k, label, text in GOLD:
                 if k == kind:
-                    writer.writerow([f"{doc}-0", k, label, 3 if label == "yes" else 0, 0 if label == "yes" else 3, 3, text])
+                    writer.writerow(
+                        [f"{doc}-0", k, label, 3 if label == "yes" else 0, 0 if label == "yes" else 3, 3, text]
+                    )
     return directory
 
 
@@ -95,8 +97,9 @@ def reviewed_store(tmp_path: Path) -> str:
         decisions = [
             ReviewIn("amal", "confirmed"),
             ReviewIn("amal", "rejected", reason="not-reported"),
-            ReviewIn("amal", "corrected", changes={"event_type": "PROTEST", "mode": "strike",
-                                                   "source": {"text": "المعلمون"}}),
+            ReviewIn(
+                "amal", "corrected", changes={"event_type": "PROTEST", "mode": "strike", "source": {"text": "المعلمون"}}
+            ),
             ReviewIn("amal", "rejected", reason="duplicate"),  # teaches nothing: left out
             ReviewIn("amal", "rejected", reason="wrong-type"),
         ]
@@ -140,7 +143,9 @@ def test_a_retrain_with_reviews_changes_the_model_the_same_way_every_time(review
     assert card["reviews"]["examples"] >= 4 and "effect" not in card["reviews"]
 
 
-def test_with_cross_validation_the_card_reports_the_figures_before_and_after(reviewed_store: str, tmp_path: Path) -> None:
+def test_with_cross_validation_the_card_reports_the_figures_before_and_after(
+    reviewed_store: str, tmp_path: Path
+) -> None:
     gold, team = write_gold(tmp_path / "gold"), write_team(tmp_path / "team")
     card = train(gold, team, tmp_path / "cv.npz", folds=2, reviews=reviewed_store)
     effect = card["reviews"]["effect"]

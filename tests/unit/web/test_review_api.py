@@ -88,7 +88,9 @@ def test_an_invalid_correction_is_422_naming_the_field_and_an_unknown_event_404(
     response = client.post(f"/api/events/{event_id}/review", headers=auth(AMAL),
                            json={"version": version, "verdict": "corrected", "changes": {"event_type": "PICNIC"}})  # fmt: skip
     assert response.status_code == 422 and "PICNIC" in response.json()["error"]["message"]
-    response = client.post("/api/events/999999/review", headers=auth(AMAL), json={"version": "v", "verdict": "confirmed"})
+    response = client.post(
+        "/api/events/999999/review", headers=auth(AMAL), json={"version": "v", "verdict": "confirmed"}
+    )
     assert response.status_code == 404
 
 
