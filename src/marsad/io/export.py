@@ -35,7 +35,7 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "iso", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes",
     "fatalities", "marsad_event_key", "marsad_plover_type", "marsad_plover_mode", "marsad_size_min",
     "marsad_size_max", "marsad_injuries_min", "marsad_source_count", "marsad_geonameid", "marsad_location_ar",
-    "marsad_evidence_ar",
+    "marsad_evidence_ar", "marsad_review_status", "marsad_reviewer",
 )  # fmt: skip
 
 _VIOLENCE, _DEMO, _STRATEGIC = "Political violence", "Demonstrations", "Strategic developments"
@@ -194,8 +194,14 @@ def acled_row(event: Mapping[str, Any]) -> dict[str, Any]:
         "marsad_injuries_min": _blank(_qmin(event.get("injuries"))),
         "marsad_source_count": event.get("source_count") or len(_outlets(event)),
         "marsad_geonameid": _blank(place.get("geonameid")), "marsad_location_ar": place.get("name_ar") or "",
-        "marsad_evidence_ar": _evidence(event),
+        "marsad_evidence_ar": _evidence(event), "marsad_review_status": _review(event).get("status") or "unreviewed",
+        "marsad_reviewer": _review(event).get("reviewer") or "",
     }  # fmt: skip
+
+
+def _review(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The event's review summary (store/reviews.py), {} for an event from elsewhere."""
+    return event.get("review") or {}
 
 
 def _blank(value: Any) -> Any:
@@ -244,6 +250,7 @@ def plover_record(event: Mapping[str, Any]) -> dict[str, Any]:
         "country_code": event.get("country_iso3"),
         "size": {"participants": event.get("size"), "dead": event.get("fatalities"), "injured": event.get("injuries")},
         "source_count": event.get("source_count"), "event_text": _evidence(event), "mentions": event.get("mentions"),
+        "review": event.get("review"),
     }  # fmt: skip
 
 
@@ -284,6 +291,7 @@ def _from_plover(obj: Mapping[str, Any]) -> EventDict:
         "source": _renamed(obj.get("actor"), _ENTITY), "target": _renamed(obj.get("recipient"), _ENTITY),
         "size": size.get("participants"), "fatalities": size.get("dead"), "injuries": size.get("injured"),
         "source_count": obj.get("source_count"), "mentions": obj.get("mentions") or [],
+        **({"review": obj["review"]} if obj.get("review") is not None else {}),
     }  # fmt: skip
 
 
@@ -342,11 +350,11 @@ _TOP: tuple[tuple[str, pa.DataType], ...] = (
 
 
 def parquet_schema() -> pa.Schema:
-    """The flat Parquet schema: event columns, `<part>_<field>` for nested parts, mentions as JSON."""
+    """The flat Parquet schema: event columns, `<part>_<field>` for nested parts, mentions and review as JSON."""
     fields = [pa.field(name, kind) for name, kind in _TOP]
     for part, (keys, types) in _NESTED.items():
         fields += [pa.field(f"{part}_{k}", types.get(k, pa.string())) for k in keys]
-    return pa.schema([*fields, pa.field("mentions", pa.string())])
+    return pa.schema([*fields, pa.field("mentions", pa.string()), pa.field("review", pa.string())])
 
 
 def _flat(event: Mapping[str, Any]) -> dict[str, Any]:
@@ -356,6 +364,8 @@ def _flat(event: Mapping[str, Any]) -> dict[str, Any]:
         nested = event.get(part) or {}
         row.update({f"{part}_{k}": nested.get(k) for k in keys})
     row["mentions"] = json.dumps(event.get("mentions") or [], ensure_ascii=False, sort_keys=True)
+    review = event.get("review")
+    row["review"] = None if review is None else json.dumps(review, ensure_ascii=False, sort_keys=True)
     return row
 
 
@@ -366,6 +376,8 @@ def _unflat(row: Mapping[str, Any]) -> EventDict:
         present = row[f"{part}_text"] is not None
         event[part] = {k: row[f"{part}_{k}"] for k in keys} if present else None
     event["mentions"] = json.loads(row["mentions"])
+    if row.get("review") is not None:
+        event["review"] = json.loads(row["review"])
     return event
 
 

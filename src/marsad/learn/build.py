@@ -176,16 +176,24 @@ def train(
     lexicon: Lexicon | None = None,
     bits: int = HASH_BITS,
     progress: Progress | None = None,
+    reviews: str | None = None,
 ) -> dict[str, Any]:
     """Train, cross-validate and write the detector to `out` and the argument ranker beside it
-    (`arguments.npz`); returns the detector's card."""
+    (`arguments.npz`); returns the detector's card. `reviews`: a store whose reviews join the
+    training data of both (learn/reviews.py; corrected sources and targets teach the ranker)."""
     say = progress or (lambda _: None)
     lex = lexicon or default_lexicon()
     items = load_items(gold, annotations)
+    batch = examples(items, lex, bits)
+    if reviews:  # issue 17: the store's reviews join the training data (learn/reviews.py)
+        from marsad.learn.reviews import review_card, with_reviews
+
+        items, batch, reviewed = with_reviews(
+            items, batch, reviews, lex, bits=bits, folds=folds if cross_validation else None
+        )
+    say(f"{len(items)} sentences, {len(batch)} candidate examples")
     data = argument_data(gold, items, lex, argument_items(annotations))
     say(f"arguments: {len(data.events)} labelled events, {len(data.spans)} gold span sentences")
-    batch = examples(items, lex, bits)
-    say(f"{len(items)} sentences, {len(batch)} candidate examples")
     card: dict[str, Any] = {
         "hash_bits": bits,
         "seed": SEED,
@@ -194,6 +202,8 @@ def train(
     }
     if cross_validation:
         card.update(_gold_cv(items, batch, lex, folds=folds, bits=bits, progress=say, arguments=data))
+    if reviews:
+        card["reviews"] = review_card(reviewed, card.get("cv"))
     choice, held = final_choice(items, batch, lex, folds=folds, bits=bits)
     thresholds = choice.thresholds
     say(f"final: C={choice.c} team weight {choice.team_weight} thresholds={thresholds}")

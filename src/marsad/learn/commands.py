@@ -31,10 +31,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else default_path()
     card = train(Path(args.gold), _annotations(args), out, folds=args.folds, cross_validation=not args.no_cv,
-                 progress=_say)  # fmt: skip
+                 progress=_say, reviews=args.with_reviews)  # fmt: skip
     _say(f"wrote {out}")
     if "cv" in card:
         print_cv(card)
+    if "reviews" in card:
+        from marsad.learn.reviews import print_review_effect
+
+        print_review_effect(card)
     return EXIT_OK
 
 
@@ -145,6 +149,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--out", help="model file to write (default: the shipped one in the package)")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     p.add_argument("--no-cv", action="store_true", help="skip the cross-validated figures (faster)")
+    p.add_argument("--with-reviews", metavar="DB", help="also learn from the reviews in this store (docs/review.md)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("eval", help="score against GSR-format gold data (--cv: cross-validated figures)",

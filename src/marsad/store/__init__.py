@@ -7,7 +7,7 @@ both behind one `Store` (see docs/store.md).
 >>> from marsad.store import open_store
 >>> with open_store(":memory:") as store:
 ...     store.schema_version()
-5
+6
 """
 
 from __future__ import annotations

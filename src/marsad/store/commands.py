@@ -88,6 +88,11 @@ def cmd_recode(args: argparse.Namespace) -> int:
         progress = Progress(stale_count(store, version), enabled=args.progress)
         report = recode(store, version=version, progress=progress, workers=worker_count(args.workers))
         progress.close()
+        flags = store.review_flags()
+    if any(flags.values()):
+        print(f"marsad: reviews: {flags['attached']} events keep theirs, {flags['coding_changed']} of them coded "
+              f"differently since (review.coding_changed true), {flags['detached']} detached from every event "
+              "(GET /api/reviews/detached)", file=sys.stderr)  # fmt: skip
     return _finish(report, as_json=args.json, verb="recoded")
 
 
@@ -120,7 +125,7 @@ def _filters(args: argparse.Namespace) -> EventFilter:
         raise UsageError("--limit must be 0 or more")
     return EventFilter(event_type=args.type, mode=args.mode, country=args.country, since=args.since,
                        until=args.until, place=args.place, actor=args.actor, text=args.text, limit=args.limit,
-                       confidence=floor_filter(args.min_confidence))  # fmt: skip
+                       confidence=floor_filter(args.min_confidence), review=args.review)  # fmt: skip
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -161,6 +166,8 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--min-confidence", metavar="P", help="only events with a factual mention at this level: " + MIN_CONFIDENCE_HELP
     )
+    p.add_argument("--review", choices=("unreviewed", "confirmed", "corrected", "rejected", "reviewed", "any"),
+                   help="review status; reviewed = confirmed or corrected by a reviewer (docs/review.md)")  # fmt: skip
 
 
 def _progress_flag(p: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from marsad.errors import UsageError
 from marsad.store.backend import Backend, like_pattern
+from marsad.store.reviews import status_clause
 from marsad.store.search import FACETS, actor_clause, actor_exists, text_clause, text_exists
 
 EVENT_COLUMNS = ("id", "event_key", "event_type", "mode", "date", "time_precision", "country_iso3", "source_count",
@@ -52,6 +53,7 @@ class EventFilter:
     limit: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     confidence: tuple[tuple[str, float], ...] | None = None  # (type, floor) pairs, "*" = other types
+    review: str | None = None  # a review status, "reviewed" (confirmed or corrected) or "any" (store/reviews.py)
 
 
 def _check_date(name: str, value: str | None) -> None:
@@ -97,6 +99,10 @@ def where_clause(db: Backend, f: EventFilter, *, materialize: bool = False) -> t
             params += values
     if f.confidence:
         sql, values = _confidence_clause(f.confidence)
+        clauses.append(sql)
+        params += values
+    if f.review:
+        sql, values = status_clause(f.review)
         clauses.append(sql)
         params += values
     if f.bbox:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from marsad.store.backend import Backend, StoreError
 from marsad.store.entities import backfill
+from marsad.store.reviews import V6
 from marsad.store.search import index_events
 from marsad.store.search_v4 import index_text
 
@@ -139,8 +140,10 @@ MIGRATIONS: list[tuple[str, Sequence[Step]]] = [
     ("v3: places and actors tables, referenced by mentions and events", V3),
     ("v4: trigram text index for the q and actor filters (FTS5 on SQLite, pg_trgm on PostgreSQL)", [index_text]),
     ("v5: event_text, one searchable row per event, replaces v4's per-mention index", [index_events]),
+    ("v6: reviews beside the machine coding, anchored on evidence spans, and the audit log", V6),
 ]
 CURRENT = len(MIGRATIONS)
+REVIEWS_VERSION = 6
 
 
 def current_version(db: Backend) -> int:

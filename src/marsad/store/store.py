@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from marsad.errors import UsageError
 from marsad.model import Article
-from marsad.store import dedup
+from marsad.store import dedup, reviews
 from marsad.store.backend import Backend, StoreError, connect
 from marsad.store.entities import EntityIds, list_actors, list_places
 from marsad.store.query import (
@@ -33,8 +33,10 @@ from marsad.store.query import (
     first_evidence,
     grouped_counts,
     mentions_of,
+    where_clause,
 )
-from marsad.store.schema import current_version, migrate
+from marsad.store.reviews import ReviewIn, current_view, event_version
+from marsad.store.schema import REVIEWS_VERSION, current_version, migrate
 from marsad.store.summary import Member, Record, event_key, summarise
 from marsad.text.normalize import normalize
 
@@ -109,7 +111,7 @@ class Store:
         self.dialect = db.dialect
         self._keys: dict[int, Any] = {}
         self._entities = EntityIds()
-        migrate(db, now())
+        self._reviewed = migrate(db, now()) >= REVIEWS_VERSION  # False only under a schema patched to before v6
 
     def __enter__(self) -> Self:
         return self
@@ -167,9 +169,13 @@ class Store:
             self._entities.pending.clear()
             digest = tx.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,))[0][0]
             old = tx.execute("SELECT id, event_id FROM mentions WHERE article_id = ?", (article_id,))
+            if self._reviewed:
+                reviews.unlink(tx, article_id)
             tx.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
             self._refresh(tx, {eid for _, eid in old if eid is not None}, pending)
             self._add_mentions(tx, article_id, digest, records, pending)
+            if self._reviewed:
+                reviews.relink(tx, article_id)
             tx.execute("UPDATE articles SET lexicon_version = ?, coded_at = ? WHERE id = ?",
                        (lexicon_version, now(), article_id))  # fmt: skip
             for mid, _ in old:
@@ -272,9 +278,10 @@ class Store:
     def iter_events(self, filters: EventFilter | None = None) -> Iterator[dict[str, Any]]:
         """Deduplicated events matching `filters`, newest first, each with all its mentions."""
         for page in event_pages(self.db, filters or EventFilter()):
-            members = mentions_of(self.db, [row["id"] for row in page])
+            ids = [row["id"] for row in page]
+            members, latest = mentions_of(self.db, ids), self._latest_reviews(ids)
             for row in page:
-                yield _event_dict(row, members[row["id"]])
+                yield current_view(_event_dict(row, members[row["id"]]), latest.get(row["id"]))
 
     def event_page(
         self,
@@ -303,18 +310,80 @@ class Store:
         empty = known and total <= offset
         rows = [] if empty else event_page(self.db, filters, sort=sort, offset=offset, limit=page_size)
         firsts = first_evidence(self.db, [row["id"] for row in rows])
+        latest = self._latest_reviews([row["id"] for row in rows])
         events = []
         for row in rows:
-            event = _event_dict(row, [])
+            event = current_view(_event_dict(row, []), latest.get(row["id"]))
             del event["mentions"]
             event["mention_count"], event["evidence"] = firsts.get(row["id"], (0, None))
             events.append(event)
         return total, events
 
     def event(self, event_id: int) -> dict[str, Any] | None:
-        """One event with all its mentions (the `iter_events` shape), or None."""
-        row = event_row(self.db, event_id)
-        return None if row is None else _event_dict(row, mentions_of(self.db, [event_id])[event_id])
+        """One event with all its mentions (the `iter_events` shape), or None; also `reviews` (its review
+        history, oldest first), `machine` (the machine coding of the correctable fields) and `version`."""
+        event = _reviewed_event(self.db, event_id)
+        if event is not None:
+            del event["machine_event"]
+        return event
+
+    def _latest_reviews(self, event_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        return {eid: found[-1] for eid, found in reviews.reviews_of(self.db, event_ids).items() if found}
+
+    def review(self, event_id: int, version: str, review: ReviewIn) -> dict[str, Any]:
+        """Store a review of an event loaded at `version` (one transaction, with its audit entry); the
+        event as now reviewed. `ReviewConflict` if it changed since, `UsageError` if the review is invalid."""
+
+        def work(tx: Backend) -> None:
+            event = _reviewed_event(tx, event_id)
+            if event is None:
+                raise UsageError(f"no event {event_id}")
+            reviews.add_review(tx, event["machine_event"], version, review, at=now(), current=event["version"])
+
+        self.db.transaction(work)
+        found = self.event(event_id)
+        assert found is not None
+        return found
+
+    def review_stats(self, filters: EventFilter) -> dict[str, Any]:
+        """Review progress among the matching events and the observed precision per machine type."""
+        where, params = where_clause(self.db, filters)
+        return reviews.review_stats(self.db, where, params, count_events(self.db, filters))
+
+    def next_unreviewed(
+        self, filters: EventFilter, thresholds: dict[str, float], *, skip: Sequence[int] = ()
+    ) -> dict[str, Any] | None:
+        """The matching unreviewed event whose probability is nearest its type's threshold (see reviews.py)."""
+        where, params = where_clause(self.db, filters)
+        return reviews.next_unreviewed(self.db, where, params, thresholds, skip=skip)
+
+    def detached_reviews(self) -> list[dict[str, Any]]:
+        """Reviews whose evidence span no event holds after a recode (kept, never dropped)."""
+        return reviews.detached(self.db)
+
+    def review_flags(self) -> dict[str, int]:
+        """After a recode: reviews still on an event, those whose event's machine coding changed since the
+        review (to look at again, `coding_changed` in the API), and those detached from every event."""
+        ids = reviews.latest_event_ids(self.db)
+        changed = sum(event["review"]["coding_changed"] for event in self._events(ids))
+        return {"attached": len(ids), "coding_changed": changed, "detached": len(reviews.detached(self.db))}
+
+    def _events(self, event_ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+        for start in range(0, len(event_ids), 500):
+            chunk = list(event_ids[start : start + 500])
+            latest = self._latest_reviews(chunk)
+            for eid in chunk:
+                row = event_row(self.db, eid)
+                if row is not None:
+                    yield current_view(_event_dict(row, []), latest.get(eid))
+
+    def audit_log(self, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        return reviews.audit_entries(self.db, after=after, limit=limit)
+
+    def audit(self, *, actor: str, action: str, detail: Any, event_id: int | None = None) -> None:
+        """Record a write that is not a review (e.g. an article posted through the API)."""
+        self.db.transaction(lambda tx: reviews.audit(tx, at=now(), actor=actor, action=action, event_id=event_id,
+                                                     review_id=None, detail=detail))  # fmt: skip
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """An article (id, title, source, url, date, text) with `mentions`: [{mention_id, event_id, record}]."""
@@ -346,12 +415,15 @@ class Store:
         return list_actors(self.db, text, limit)
 
     def stats(self, filters: EventFilter, *, group: str = "day") -> dict[str, Any]:
-        """Counts of matching events: total, by date (day or week), by type and by country."""
+        """Counts of matching events: total, by date (day or week), by type and by country; review progress."""
+        total = count_events(self.db, filters)
+        where, params = where_clause(self.db, filters)
         return {
-            "total": count_events(self.db, filters),
+            "total": total,
             "by_date": bucket_dates(grouped_counts(self.db, filters, "date"), group),
             "by_type": dict(grouped_counts(self.db, filters, "event_type")),
             "by_country": dict(grouped_counts(self.db, filters, "country_iso3")),
+            "review": reviews.review_stats(self.db, where, params, total),
         }
 
 
@@ -364,6 +436,25 @@ def _event_dict(row: dict[str, Any], mentions: list[dict[str, Any]]) -> dict[str
         "size": summary.get("size"), "fatalities": summary.get("fatalities"), "injuries": summary.get("injuries"),
         "source_count": row["source_count"], "mentions": mentions,
     }  # fmt: skip
+
+
+def _reviewed_event(db: Backend, event_id: int) -> dict[str, Any] | None:
+    row = event_row(db, event_id)
+    if row is None:
+        return None
+    machine = _event_dict(row, mentions_of(db, [event_id])[event_id])
+    history = reviews.reviews_of(db, [event_id])[event_id]
+    latest = history[-1] if history else None
+    anchors = [m["mention_id"] for m in machine["mentions"]]
+    version = event_version(reviews.machine_fields(machine), anchors, None if latest is None else int(latest["id"]))
+    view = current_view(machine, latest)
+    return {
+        **view,
+        "reviews": history,
+        "machine": reviews.machine_fields(machine),
+        "version": version,
+        "machine_event": machine,
+    }
 
 
 def open_store(url: str) -> Store:

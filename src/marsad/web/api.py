@@ -87,6 +87,13 @@ def event_filter(
             description="events with a factual mention at this probability: 0-1, or precision / recall / default",
         ),
     ] = None,
+    review: Annotated[
+        str | None,
+        Query(
+            pattern=r"^(unreviewed|confirmed|corrected|rejected|reviewed|any)$",
+            description="review status; reviewed = confirmed or corrected, any = any verdict",
+        ),
+    ] = None,
 ) -> EventFilter:
     """The filters shared by /api/events and /api/stats; they combine with AND."""
     for name, value in (("place", place), ("actor", actor), ("q", q)):
@@ -96,7 +103,7 @@ def event_filter(
         raise ApiError(422, "invalid_parameter", f"since={since} is after until={until}")
     return EventFilter(event_type=event_type or None, mode=mode or None, country=country or None, since=since,
                        until=until, place=place or None, actor=actor or None, text=q or None,
-                       bbox=parse_bbox(bbox), confidence=floor_filter(min_confidence))  # fmt: skip
+                       bbox=parse_bbox(bbox), confidence=floor_filter(min_confidence), review=review)  # fmt: skip
 
 
 Filters = Annotated[EventFilter, Depends(event_filter)]
@@ -243,5 +250,6 @@ def _ingest(stores: StoreProvider, given: ArticleIn) -> dict[str, Any]:
         report = ingest(store, [article])
         reason = _outcome(report)
         stored_id = article.id if reason is None else store.stored_id(article) or article.id
+        store.audit(actor="api-token", action="post-article", detail={"article_id": stored_id, "reason": reason})
         return {"article_id": stored_id, "stored": reason is None, "reason": reason,
                 "event_ids": store.event_ids_of(stored_id)}  # fmt: skip

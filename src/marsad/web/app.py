@@ -27,6 +27,7 @@ from marsad.store import StoreError
 from marsad.web.api import api_router, describe_errors
 from marsad.web.config import Settings
 from marsad.web.guards import SECURITY_HEADERS, ApiError, BodyLimit, SecurityHeaders, error_body
+from marsad.web.review import review_router
 from marsad.web.schemas import ErrorBody
 from marsad.web.stores import StoreProvider
 
@@ -133,6 +134,7 @@ def create_app(db_url: str, *, token: str | None = None, settings: Settings | No
     for kind, handler in handlers.items():
         app.add_exception_handler(kind, handler)
     app.include_router(api_router(settings, stores))
+    app.include_router(review_router(settings, stores))
     _add_pages(app, WorldMap())
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],

@@ -19,6 +19,16 @@ class Evidence(BaseModel):
     article_id: str
 
 
+class ReviewSummary(BaseModel):
+    status: str = Field(description="unreviewed, confirmed, corrected or rejected (the latest review)")
+    reviewer: str | None
+    reviewed_at: str | None
+    reason: str | None = Field(description="a rejection's reason: not-reported, wrong-type, duplicate, not-political")
+    changes: dict[str, Any] = Field(description="corrected fields: {field: {old: machine value, new: value}}")
+    review_id: int | None
+    coding_changed: bool = Field(description="the machine coding changed since the review (recode, merge)")
+
+
 class EventCommon(BaseModel):
     event_id: int
     event_key: str
@@ -34,6 +44,7 @@ class EventCommon(BaseModel):
     fatalities: Record | None
     injuries: Record | None
     source_count: int = Field(description="distinct outlets that reported the event")
+    review: ReviewSummary = Field(description="the latest review; corrected fields above already hold its values")
 
 
 class ShownLabels(BaseModel):
@@ -82,6 +93,21 @@ class Mention(BaseModel):
 class EventDetail(EventCommon):
     mentions: list[Mention]
     display: ShownLabels
+    reviews: list[Record] = Field(description="every review of the event, oldest first")
+    machine: Record = Field(description="the machine coding of the correctable fields")
+    version: str = Field(description="send it back with a review; a review of another version gets 409")
+
+
+class ReviewBody(BaseModel):
+    """A reviewer's decision on one event, made against the `version` they loaded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(min_length=1, max_length=64)
+    verdict: str = Field(pattern=r"^(confirmed|corrected|rejected)$")
+    reason: str | None = Field(default=None, pattern=r"^(not-reported|wrong-type|duplicate|not-political)$")
+    changes: dict[str, Any] = Field(default_factory=dict, description="for corrected: {field: new value}")
+    mention_id: int | None = Field(default=None, description="the mention whose span the review is about")
 
 
 class DateCount(BaseModel):
@@ -94,6 +120,7 @@ class Stats(BaseModel):
     by_date: list[DateCount]
     by_type: dict[str, int]
     by_country: dict[str, int]
+    review: Record = Field(description="review progress and observed precision per machine type")
 
 
 class Span(BaseModel):

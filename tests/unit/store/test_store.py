@@ -36,7 +36,7 @@ def article(aid, text=TEXT, source="alwatan"):
 
 def test_empty_database_migrates_to_current_version(store_url):
     with open_store(store_url) as store:
-        assert store.schema_version() == CURRENT == 5
+        assert store.schema_version() == CURRENT == 6
         assert store.counts() == {"articles": 0, "mentions": 0, "events": 0}
     with open_store(store_url) as store:  # reopening applies nothing twice
         rows = store.db.read("SELECT version, name FROM schema_version ORDER BY version")
@@ -138,7 +138,7 @@ def test_iter_events_shape(store_url):
         (event,) = store.iter_events()
     assert set(event) == {"event_id", "event_key", "event_type", "mode", "date", "time_precision", "location",
                           "country_iso3", "source", "target", "size", "fatalities", "injuries", "source_count",
-                          "mentions"}  # fmt: skip
+                          "mentions", "review"}  # fmt: skip
     assert (event["event_type"], event["mode"], event["date"], event["time_precision"]) == (
         "PROTEST", "demo", "2024-03-01", 1)  # fmt: skip
     (mention,) = event["mentions"]

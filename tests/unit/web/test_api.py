@@ -98,7 +98,7 @@ def test_events_are_newest_first_with_first_evidence_and_mention_count(client):
     assert cairo["location"]["name_en"] == "Cairo" and cairo["size"]["min"] == 2000
     assert set(cairo) == {"event_id", "event_key", "event_type", "mode", "date", "time_precision", "location",
                           "country_iso3", "source", "target", "size", "fatalities", "injuries", "source_count",
-                          "mention_count", "evidence", "display"}  # fmt: skip
+                          "mention_count", "evidence", "display", "review"}  # fmt: skip
     assert cairo["display"] == {"source": cairo["source"]["text"], "target": None, "size": cairo["size"]["text"]}
 
 
@@ -194,7 +194,9 @@ def test_missing_event_is_404_json(client):
 
 
 def test_stats_count_by_day_type_and_country(client):
-    assert client.get("/api/stats").json() == {
+    body = client.get("/api/stats").json()
+    assert body.pop("review")["unreviewed"] == 4
+    assert body == {
         "total": 4,
         "by_date": [{"date": "2024-01-20", "count": 1}, {"date": "2024-02-10", "count": 1},
                     {"date": "2024-03-01", "count": 1}, {"date": "2024-03-05", "count": 1}],
@@ -205,6 +207,7 @@ def test_stats_count_by_day_type_and_country(client):
 
 def test_stats_by_week_start_on_monday_and_take_the_filters(client):
     body = client.get("/api/stats?group=week&type=PROTEST").json()
+    assert body.pop("review")["events"] == 2
     assert body == {"total": 2, "by_date": [{"date": "2024-02-26", "count": 1}, {"date": "2024-03-04", "count": 1}],
                     "by_type": {"PROTEST": 2}, "by_country": {"EGY": 1, "JOR": 1}}  # fmt: skip
     assert error_of(client.get("/api/stats?group=month"), 422) == "invalid_parameter"

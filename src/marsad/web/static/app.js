@@ -54,6 +54,9 @@ function el(tag, attrs = {}, ...children) {
 }
 const ar = (text) => el("span", { lang: "ar", dir: "rtl" }, text);
 const both = (en, arabic) => el("span", { class: "both" }, en, " · ", ar(arabic));
+const REVIEW_LABELS = { confirmed: "مؤكد", corrected: "مصحح", rejected: "مرفوض", unreviewed: "غير مراجع" };
+const reviewBadge = (r) => (r && r.status !== "unreviewed"
+  ? el("span", { class: `badge ${r.status}`, title: r.reviewer || "" }, `${r.status} · ${REVIEW_LABELS[r.status]}`) : "");
 const typeLabel = (t) => (t ? both(t, TYPES[t] || "") : "");
 const modeLabel = (m) => (m ? (MODES[m] ? both(m, MODES[m]) : m) : "");
 
@@ -162,9 +165,10 @@ function sizeCell(size, shown) {
 function renderTable(page, s) {
   const total = page.total_exact === false ? `${page.total.toLocaleString("en-US")}+` : `${page.total}`;
   $("#total").textContent = `${total} · ${page.total === 1 && page.total_exact !== false ? "event" : "events"}`;
-  const rows = page.events.map((e) => el("tr", { "data-event-id": e.event_id, "data-type": e.event_type },
+  const rows = page.events.map((e) => el("tr", { "data-event-id": e.event_id, "data-type": e.event_type,
+    "data-review": e.review ? e.review.status : null },
     el("td", {}, el("a", { href: `#event/${e.event_id}` }, e.date || "—")),
-    el("td", { class: "type" }, typeLabel(e.event_type)),
+    el("td", { class: "type" }, typeLabel(e.event_type), reviewBadge(e.review)),
     el("td", {}, modeLabel(e.mode)),
     el("td", {}, placeCell(e.location)),
     el("td", {}, actorCell(e.source, shownText(e, "source"))),
@@ -425,24 +429,29 @@ async function showEvent() {
   try {
     const e = await api(`/api/events/${match[1]}`);
     if (location.hash !== `#event/${match[1]}`) return;
-    $("#event-title").replaceChildren(typeLabel(e.event_type), e.mode ? " — " : "", modeLabel(e.mode));
-    const count = (q) => (q ? `${q.min ?? "?"}${q.max !== q.min ? `–${q.max ?? "?"}` : ""}` : "");
-    $("#event-fields").replaceChildren(
-      ...field("Date", "التاريخ", e.date), ...field("Place", "المكان", placeCell(e.location)),
-      ...field("Country", "البلد", e.country_iso3 && `${world?.names.get(e.country_iso3) || ""} ${e.country_iso3}`),
-      ...field("Source", "الفاعل", actorCell(e.source, shownText(e, "source"))),
-      ...field("Target", "المستهدف", actorCell(e.target, shownText(e, "target"))),
-      ...field("Size", "العدد", sizeCell(e.size, shownText(e, "size"))), ...field("Fatalities", "القتلى", count(e.fatalities)),
-      ...field("Injuries", "الجرحى", count(e.injuries)),
-      ...field("Outlets", "المصادر", `${e.source_count} · ${(e.mentions || []).length} mentions · إشارات`));
-    $("#legend").replaceChildren(...KINDS.map(([k]) => el("li", {}, mark(k, kindNode(k)))));
-    $("#mentions").replaceChildren(...(e.mentions || []).map(renderMention));
+    renderEvent(e);
     panel.dataset.state = "ready";
   } catch (err) {
     $("#event-title").textContent = "Event not found · الحدث غير موجود";
     $("#mentions").replaceChildren(el("li", { class: "error" }, err.message));
     panel.dataset.state = "error";
   }
+}
+// The event panel for one event (GET /api/events/{id} or a review's answer); corrected fields show reviewed values.
+function renderEvent(e) {
+  $("#event-title").replaceChildren(typeLabel(e.event_type), e.mode ? " — " : "", modeLabel(e.mode));
+  const count = (q) => (q ? `${q.min ?? "?"}${q.max !== q.min ? `–${q.max ?? "?"}` : ""}` : "");
+  $("#event-fields").replaceChildren(
+    ...field("Date", "التاريخ", e.date), ...field("Place", "المكان", placeCell(e.location)),
+    ...field("Country", "البلد", e.country_iso3 && `${world?.names.get(e.country_iso3) || ""} ${e.country_iso3}`),
+    ...field("Source", "الفاعل", actorCell(e.source, shownText(e, "source"))),
+    ...field("Target", "المستهدف", actorCell(e.target, shownText(e, "target"))),
+    ...field("Size", "العدد", sizeCell(e.size, shownText(e, "size"))), ...field("Fatalities", "القتلى", count(e.fatalities)),
+    ...field("Injuries", "الجرحى", count(e.injuries)),
+    ...field("Outlets", "المصادر", `${e.source_count} · ${(e.mentions || []).length} mentions · إشارات`));
+  $("#legend").replaceChildren(...KINDS.map(([k]) => el("li", {}, mark(k, kindNode(k)))));
+  $("#mentions").replaceChildren(...(e.mentions || []).map(renderMention));
+  if (window.reviewShow) window.reviewShow(e);
 }
 
 // ---- wiring ----
