@@ -156,11 +156,15 @@ def _label(seg: Segmented, p: Proposal, sentence: ArgumentSentence) -> LabelledE
 
 
 def _fit_role(events: Sequence[LabelledEvent], role: int) -> tuple[npt.NDArray[np.float32], float]:
+    """One role's weights and bias; with no example of both kinds (a tiny training set), zero
+    weights and a bias that never chooses a candidate."""
     batch = [
         Example(0, "", True, tuple(hashed(list(n), ARGUMENT_BITS)), (e.source, e.target)[role][k], 1.0)
         for e in events
         for k, n in enumerate(e.names)
     ]
+    if not any(x.target > 0 for x in batch) or not any(x.target < 1 for x in batch):
+        return np.zeros(1 << ARGUMENT_BITS, dtype=np.float32), -20.0
     fitted = fit(batch, ARGUMENT_C, bits=ARGUMENT_BITS)
     return fitted.weights, fitted.bias
 
@@ -183,6 +187,8 @@ def _f1(events: Sequence[LabelledEvent], scores: Sequence[Sequence[float]], role
     of its annotators marked it; an event has a gold argument when some candidate is so marked."""
     chosen = right = present = 0
     for e, s in zip(events, scores, strict=True):
+        if not s:
+            continue  # not scored: its inner fold had nothing to train on
         labels = (e.source, e.target)[role]
         present += max(labels) >= 0.5
         best = max(range(len(s)), key=lambda k: (s[k], -k))
