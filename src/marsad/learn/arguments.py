@@ -250,11 +250,10 @@ class ArgumentModel:
     weights: npt.NDArray[np.float32]  # shape (2, 2**bits): source, target
     biases: tuple[float, float]
     thresholds: dict[str, tuple[float, float]]
+    card: dict[str, Any]
 
     def threshold(self, event_type: str, role: int) -> float:
         return self.thresholds.get(event_type, self.thresholds["*"])[role]
-
-    card: dict[str, Any]
 
     @property
     def bits(self) -> int:
@@ -271,11 +270,11 @@ class ArgumentModel:
     def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, float | None, float | None]:
         """The event's source and target (and their probabilities): the best-scored candidate
         of each role above its threshold; the target is never the source."""
-        pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
-        if not pool:
+        pairs = all_features(frame, found)
+        if not pairs:
             return Roles(None, None), None, None
-        after = _after_state(frame, pool)
-        names = [features(frame, m, r, after) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
+        pool = [m for m, _ in pairs]
+        names = [f for _, f in pairs]
         chosen: list[Mention | None] = [None, None]
         probs: list[float | None] = [None, None]
         taken: tuple[int, int] | None = None
