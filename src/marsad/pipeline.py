@@ -21,7 +21,7 @@ from marsad.extract.quantities import Quantities, find_quantities
 from marsad.extract.scene import Setting, scenes
 from marsad.extract.scene import setting as make_setting
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
-from marsad.learn.arguments import ArgumentModel, RulesRanker, load_arguments
+from marsad.learn.arguments import ArgumentModel, RulesRanker, load_arguments, sources
 from marsad.learn.detector import Detector, load_detector
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, When
@@ -97,8 +97,9 @@ def _events_of_sentence(
         kind = retype(entry.event_type, entry.mode, p.roles.source)[0]  # the type the event is emitted as
         if score >= floors.get(kind, floors["*"]) or not p.candidate.modality.factual:
             roles = arguments.choose(p.frame, p.mentions)[0]
-            event = _event(seg, evidence_span, p.candidate, p.roles, roles, score, article_id)
-            events.append((p.candidate.trigger.first, event))
+            for source in sources(p.frame, p.mentions, roles.source):
+                event = _event(seg, evidence_span, p.candidate, p.roles, Roles(source, roles.target), score, article_id)
+                events.append((p.candidate.trigger.first, event))
     return events
 
 

@@ -292,6 +292,40 @@ class ArgumentModel:
         return Roles(chosen[0], chosen[1]), probs[0], probs[1]
 
 
+def sources(frame: EventFrame, found: Sequence[Mention], source: Mention | None) -> list[Mention | None]:
+    """The event's source as one or more records: actors coordinated with it ("خرج طلاب ومعلمون"،
+    "المئات من الفرنسيين والمعارضين الإيرانيين") stay one source spanning them all when they share
+    a country (or name none), and give one source each when they name different countries — one
+    event per actor, as ACLED codes one event per actor pair."""
+    if source is None:
+        return [None]
+    pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
+
+    def joined(left: Mention, right: Mention) -> bool:
+        return right.first == left.last and frame.tokens[right.first][:1] == "و" and right.kind not in ("nisba", "word")
+
+    chain = [source]
+    while len(chain) < 6:
+        nxt = next((c for c in pool if joined(chain[-1], c)), None)
+        if nxt is None:
+            break
+        chain.append(nxt)
+    while len(chain) < 6:
+        prev = next((c for c in pool if joined(c, chain[0]) and c.kind != "nisba"), None)
+        if prev is None:
+            break
+        chain.insert(0, prev)
+    if len(chain) == 1:
+        return [source]
+    countries = {m.country for m in chain if m.country}
+    if len(countries) > 1:
+        return list(chain)
+    roles = {m.role for m in chain}
+    role = roles.pop() if len(roles) == 1 else source.role
+    return [Mention(chain[0].first, chain[-1].last, countries.pop() if countries else None, role, None, source.kind,
+                    chain[0].prefixed)]  # fmt: skip
+
+
 class RulesRanker:
     """The word-order rules' roles as a ranker (the baseline `make eval` compares with)."""
 

@@ -90,6 +90,7 @@ class MentionKey:
     article_id: str | None
     article_source: str | None
     date_basis: str | None = None
+    trigger_start: int | None = None  # with article_id: the mention's own span in its article
 
 
 def _get(record: Mapping[str, Any] | None, name: str) -> Any:
@@ -120,6 +121,7 @@ def mention_key(record: Mapping[str, Any], mention_id: int, article_source: str 
         article_id=record.get("article_id"),
         article_source=article_source,
         date_basis=_get(record.get("date_source"), "basis"),
+        trigger_start=_get(record.get("evidence"), "trigger_start"),
     )
 
 
@@ -283,11 +285,24 @@ def _actor_score(a: MentionKey, b: MentionKey) -> float | None:
     return None if source is None or target is None else source + target
 
 
+def _siblings(a: MentionKey, b: MentionKey) -> bool:
+    """Two records of one mention of one article: the coder split it on purpose (one record per
+    scene place or per actor of another country, as ACLED codes them), so they stay apart."""
+    return (
+        a.article_id is not None
+        and a.article_id == b.article_id
+        and a.trigger_start is not None
+        and a.trigger_start == b.trigger_start
+    )
+
+
 def same_event(a: MentionKey, b: MentionKey) -> float:
     """How strongly two mentions read as one event: 0.0 on any conflict, else the summed evidence.
 
     Symmetric; a score of `MIN_SCORE` or more means "merge".
     """
+    if _siblings(a, b):
+        return 0.0
     parts = (_type_score(a, b), _place_score(a, b), _date_score(a, b), _actor_score(a, b))
     if parts[0] == 0.0 or any(p is None for p in parts):
         return 0.0

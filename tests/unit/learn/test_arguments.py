@@ -135,3 +135,16 @@ def test_a_place_in_a_relative_clause_is_not_the_scene():
     protests = [e for e in code_text(text, min_confidence=0.0) if e.event_type == "PROTEST"]
     assert protests and all(e.location is None or e.location.country_iso3 not in ("SYR", "IRQ") for e in protests)
     assert all(e.source is None or e.source.country is None for e in protests)  # no country from a wrong place
+
+
+def test_coordinated_actors_of_one_country_are_one_source():
+    events = [e for e in code_text("خرج طلاب ومعلمون في مسيرة وسط العاصمة تونس احتجاجا على تردي الأوضاع.")
+              if e.event_type == "PROTEST"]  # fmt: skip
+    assert len(events) == 1 and events[0].source is not None and events[0].source.text == "طلاب ومعلمون"
+
+
+def test_coordinated_actors_of_different_countries_are_one_event_each():
+    text = "شارك المئات من الفرنسيين والمعارضين الإيرانيين في مظاهرة أمام السفارة الإيرانية في باريس."
+    events = [e for e in code_text(text) if e.event_type == "PROTEST"]
+    assert sorted(e.source.country for e in events if e.source) == ["FRA", "IRN"]
+    assert len({(e.evidence.start, e.evidence.trigger_start) for e in events}) == 1  # one evidence span

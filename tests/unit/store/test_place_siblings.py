@@ -35,3 +35,14 @@ def test_sibling_records_stay_apart_and_a_later_report_joins_its_place(store_url
         assert len({e["event_key"] for e in events}) == 3
         rows = [acled_row(e) for e in events]
         assert sorted(r["location"] for r in rows) == ["Berlin", "Hamburg", "Munich"]
+
+
+ACTORS = "شارك المئات من الفرنسيين والمعارضين الإيرانيين في مظاهرة أمام السفارة الإيرانية في باريس."
+
+
+def test_records_of_one_mention_per_actor_country_stay_apart(store_url):
+    siblings = _records("a2", ACTORS)
+    assert sorted(r["source"]["country"] for r in siblings) == ["FRA", "IRN"]
+    with open_store(store_url) as store:
+        store.add_article(_article("a2", ACTORS, "alwatan"), siblings, lexicon_version="v1")
+        assert store.counts() == {"articles": 1, "mentions": 2, "events": 2}
