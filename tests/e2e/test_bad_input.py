@@ -10,10 +10,10 @@ from marsad import cli
 GOOD = {"id": "good", "text": "تظاهر مئات العمال أمس أمام مقر الشركة في بغداد.", "date": "2024-03-10"}
 
 
-def _code(tmp_path, capsys, lines: list[bytes], name="in.jsonl"):
+def _code(tmp_path, capsys, lines: list[bytes], name="in.jsonl", options: tuple[str, ...] = ()):
     path = tmp_path / name
     path.write_bytes(b"\n".join(lines) + b"\n")
-    code = cli.main(["code", str(path)])
+    code = cli.main(["code", str(path), *options])
     out, err = capsys.readouterr()
     events = [json.loads(line) for line in out.splitlines()]
     return code, events, err
@@ -74,7 +74,10 @@ def test_a_line_of_a_million_characters_is_coded(tmp_path, capsys):
     text = "قال المتحدث إن الوضع هادئ، " * 38_000 + GOOD["text"]
     assert len(text) > 1_000_000
     line = json.dumps({"id": "long", "text": text}, ensure_ascii=False).encode()
-    code, events, _ = _code(tmp_path, capsys, [line])
+    # What is tested is that a line of a million characters (one sentence without a full stop,
+    # cut into pieces) is coded with exact offsets; the detector scores the protest after the
+    # reported-speech padding at 0.50, so the recall preset keeps the decision out of the test.
+    code, events, _ = _code(tmp_path, capsys, [line], options=("--min-confidence", "recall"))
     assert code == 0 and any(e["event_type"] == "PROTEST" for e in events)
     for e in events:
         assert text[e["evidence"]["start"] : e["evidence"]["end"]] == e["evidence"]["sentence"]

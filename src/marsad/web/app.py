@@ -2,7 +2,7 @@
 
 >>> app = create_app(":memory:")
 >>> sorted(path for path in app.openapi()["paths"] if path.startswith("/api/events"))
-['/api/events', '/api/events/{event_id}']
+['/api/events', '/api/events/{event_id}', '/api/events/{event_id}/review']
 """
 
 from __future__ import annotations
