@@ -16,8 +16,6 @@ no actor gets no source rather than a wrong word. Weights are a data file
 
 from __future__ import annotations
 
-import json
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -29,6 +27,7 @@ import numpy.typing as npt
 
 from marsad.errors import ModelError
 from marsad.extract.actors import RELATIVES, Mention, Roles, agrees_with_preceding_subject, is_place
+from marsad.learn import npz
 from marsad.learn.features import index_set
 from marsad.memo import PerKey
 from marsad.text.morph import bare
@@ -292,6 +291,9 @@ class ArgumentModel:
         return Roles(chosen[0], chosen[1]), probs[0], probs[1]
 
 
+_COORDINATED_KINDS = frozenset({"agent", "person", "org", "country", "demonym"})
+
+
 def sources(frame: EventFrame, found: Sequence[Mention], source: Mention | None) -> list[Mention | None]:
     """The event's source as one or more records: actors coordinated with it ("خرج طلاب ومعلمون"،
     "المئات من الفرنسيين والمعارضين الإيرانيين") stay one source spanning them all when they share
@@ -302,7 +304,14 @@ def sources(frame: EventFrame, found: Sequence[Mention], source: Mention | None)
     pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
 
     def joined(left: Mention, right: Mention) -> bool:
-        return right.first == left.last and frame.tokens[right.first][:1] == "و" and right.kind not in ("nisba", "word")
+        """`right` is coordinated with `left` by و; both are actors the lexicon knows (a word it
+        does not know, or a nisba, may be anything: "أجرى وزير" is no pair)."""
+        return (
+            right.first == left.last
+            and frame.tokens[right.first][:1] == "و"
+            and left.kind in _COORDINATED_KINDS
+            and right.kind in _COORDINATED_KINDS
+        )
 
     chain = [source]
     while len(chain) < 6:
@@ -311,12 +320,13 @@ def sources(frame: EventFrame, found: Sequence[Mention], source: Mention | None)
             break
         chain.append(nxt)
     while len(chain) < 6:
-        prev = next((c for c in pool if joined(c, chain[0]) and c.kind != "nisba"), None)
+        prev = next((c for c in pool if joined(c, chain[0])), None)
         if prev is None:
             break
         chain.insert(0, prev)
-    if len(chain) == 1:
-        return [source]
+    between = chain[0].first > frame.first and bare(frame.tokens[chain[0].first - 1]) in ("بين", "وبين")
+    if len(chain) == 1 or between:
+        return [source]  # "اشتباكات بين الجيش وقوات الدعم السريع": two sides, not one actor
     countries = {m.country for m in chain if m.country}
     if len(countries) > 1:
         return list(chain)
@@ -359,26 +369,16 @@ def save(path: Path, model: ArgumentModel) -> None:
     """Write the argument model (weights float32, card as JSON text), atomically."""
     card = {**model.card, "argument_version": ARGUMENT_VERSION, "biases": list(model.biases),
             "thresholds": {t: list(v) for t, v in model.thresholds.items()}}  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez_compressed(tmp, weights=model.weights.astype(np.float32),
-                        card=np.array(json.dumps(card, ensure_ascii=False, sort_keys=True)))  # fmt: skip
-    tmp.replace(path)
+    npz.write(path, {"weights": model.weights}, card)
 
 
 def load(path: Path) -> ArgumentModel:
     """Read an argument model; any problem is a `ModelError` naming the file and the fix."""
-    if not path.is_file():
-        raise ModelError(f"{path}: argument model file not found; {_FIX}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            weights = np.asarray(data["weights"], dtype=np.float32)
-            card = json.loads(str(data["card"]))
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path}: unreadable argument model ({type(exc).__name__}: {exc}); {_FIX}") from None
-    if not isinstance(card, dict) or card.get("argument_version") != ARGUMENT_VERSION:
-        raise ModelError(f"{path}: argument_version {card.get('argument_version') if isinstance(card, dict) else None!r}, "
-                         f"this Marsad needs {ARGUMENT_VERSION}; {_FIX}")  # fmt: skip
+    arrays, card = npz.read(path, "argument model file", _FIX)
+    weights = arrays.get("weights", np.zeros(0, np.float32))
+    if card.get("argument_version") != ARGUMENT_VERSION:
+        raise ModelError(f"{path}: argument_version {card.get('argument_version')!r}, this Marsad needs "
+                         f"{ARGUMENT_VERSION}; {_FIX}")  # fmt: skip
     bits = card.get("hash_bits")
     if not isinstance(bits, int) or weights.shape != (2, 1 << bits):
         raise ModelError(f"{path}: weights of shape {weights.shape} do not match hash_bits {bits!r}; {_FIX}")

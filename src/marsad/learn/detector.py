@@ -8,9 +8,7 @@ Inference is numpy alone; training (scikit-learn) lives in learn/train.py.
 
 from __future__ import annotations
 
-import json
 import math
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from marsad.errors import ModelError, UsageError
+from marsad.learn import npz
 from marsad.learn.features import (
     FEATURE_VERSION,
     CandidateView,
@@ -117,26 +116,15 @@ def save(
     if relevance is not None:
         full["relevance"] = {**full.get("relevance", {}), "bias": relevance.bias, "threshold": relevance.threshold}
         arrays["relevance_weights"] = relevance.weights.astype(np.float32)
-    arrays["card"] = np.array(json.dumps(full, ensure_ascii=False, sort_keys=True))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez_compressed(tmp, **arrays)
-    tmp.replace(path)
+    npz.write(path, arrays, full)
 
 
 def load(path: Path) -> Detector:
     """Read a model file; any problem is a `ModelError` naming the file and the fix."""
-    if not path.is_file():
-        raise ModelError(f"{path}: model file not found; {_FIX}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            weights = np.asarray(data["weights"], dtype=np.float32)
-            card = json.loads(str(data["card"]))
-            gate = np.asarray(data["relevance_weights"], dtype=np.float32) if "relevance_weights" in data else None
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path}: unreadable model file ({type(exc).__name__}: {exc}); {_FIX}") from None
-    if not isinstance(card, dict):
-        raise ModelError(f"{path}: model card is not a JSON object; {_FIX}")
+    arrays, card = npz.read(path, "model file", _FIX)
+    if "weights" not in arrays:
+        raise ModelError(f"{path}: unreadable model file (no weights); {_FIX}")
+    weights, gate = arrays["weights"], arrays.get("relevance_weights")
     for name, want in (("model_version", MODEL_VERSION), ("feature_version", FEATURE_VERSION)):
         if card.get(name) != want:
             raise ModelError(f"{path}: {name} {card.get(name)!r}, this Marsad needs {want}; {_FIX}")
