@@ -50,13 +50,15 @@ bench: $(STAMP)
 	@if [ -d "$(GOLD)" ]; then $(BIN)/marsad eval $(GOLD); else echo "no gold at $(GOLD): accuracy skipped"; fi
 
 ## eval: the detector's cross-validated accuracy on the dev gold (with and without the team set, PR
-## curve, calibration, per-class figures on the team's held-out folds), then the shipped model's
-## in-sample figures, labelled as such (~3 min)
+## curve, calibration, per-class figures on the team's held-out folds) and the argument ranker's
+## strict source/target figures beside the rules' on the same folds, then the shipped models'
+## in-sample figures, labelled as such (~4 min)
 eval: $(STAMP)
 	$(BIN)/marsad eval $(GOLD) --cv
 
 ## model: train the shipped detector (src/marsad/learn/data/detector.npz) from the dev gold and
-## data/annotations, with fixed seeds; its card records the cross-validated figures (~4 min)
+## data/annotations, and the argument ranker (arguments.npz) also from data/arguments, with fixed
+## seeds; their cards record the cross-validated figures (~4 min)
 model: $(STAMP)
 	$(BIN)/marsad train --gold $(GOLD)
 
