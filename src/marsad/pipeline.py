@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from marsad.extract.actor_fill import drop_place_actors, fill_actors
-from marsad.extract.actors import RELATIVES, Mention, Roles
+from marsad.extract.actors import Mention, Roles, relative_between
 from marsad.extract.dates import DateMention, find_dates, to_when
 from marsad.extract.events import Candidate
 from marsad.extract.merge import merge_sentence_events
@@ -26,7 +26,6 @@ from marsad.learn.detector import Detector, load_detector
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, When
 from marsad.ontology import QUAD_CLASS
-from marsad.text.morph import bare
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented, Sentence, segment
 
@@ -96,8 +95,8 @@ def _events_of_sentence(
         entry = p.candidate.trigger.payload
         kind = retype(entry.event_type, entry.mode, p.roles.source)[0]  # the type the event is emitted as
         if score >= floors.get(kind, floors["*"]) or not p.candidate.modality.factual:
-            roles = arguments.choose(p.frame, p.mentions)[0]
-            for source in sources(p.frame, p.mentions, roles.source):
+            roles, pool = arguments.choose(p.frame, p.mentions)
+            for source in sources(p.frame, pool, roles.source):
                 event = _event(seg, evidence_span, p.candidate, p.roles, Roles(source, roles.target), score, article_id)
                 events.append((p.candidate.trigger.first, event))
     return events
@@ -117,7 +116,7 @@ def _same_clause(seg: Segmented, trigger: int, mention: DateMention) -> bool:
     الذين يواجهون القمع منذ أسبوعين" dates the repression, not the protest."""
     at = bisect_right(seg.starts, mention.start) - 1
     lo, hi = (trigger, at) if at > trigger else (at, trigger)
-    return not any(bare(seg.tokens[k]) in RELATIVES for k in range(lo + 1, hi))
+    return not relative_between(seg.tokens, lo + 1, hi)
 
 
 def _date(seg: Segmented, setting: Setting, sentence: Sentence, trigger: int) -> When | None:

@@ -112,6 +112,12 @@ def is_place(tokens: Sequence[str], mention: Mention) -> bool:
 RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي"})
 
 
+def relative_between(tokens: Sequence[str], lo: int, hi: int) -> bool:
+    """A relative pronoun among tokens[lo:hi]: what follows it belongs to another clause
+    (a date or place there is not the event's)."""
+    return any(bare(tokens[k]) in RELATIVES for k in range(lo, hi))
+
+
 def _crosses(tokens: Sequence[str], lo: int, hi: int) -> bool:
     """True when tokens[lo:hi] hold a clause boundary (punctuation or a relative pronoun)."""
     return any((tokens[k] in PUNCT and tokens[k] not in '«»"') or bare(tokens[k]) in RELATIVES for k in range(lo, hi))

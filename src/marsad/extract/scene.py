@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from marsad.extract.actors import RELATIVES
+from marsad.extract.actors import relative_between
 from marsad.extract.dates import dateline_date, parse_record_date
 from marsad.extract.place_rules import context_kind
 from marsad.extract.places import PlaceMention, find_places
@@ -189,9 +189,7 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
 def in_relative_clause(seg: Segmented, trigger: int, place: PlaceMention) -> bool:
     """The place is after the trigger, past a relative pronoun: "وردد المتظاهرون شعارات ضد
     الميليشيات التي تقتل المدنيين في سوريا" does not place the protest in Syria."""
-    return place.first_token > trigger and any(
-        bare(seg.tokens[k]) in RELATIVES for k in range(trigger + 1, place.first_token)
-    )
+    return place.first_token > trigger and relative_between(seg.tokens, trigger + 1, place.first_token)
 
 
 def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int, *, fan_out: bool = True) -> list[Place | None]:

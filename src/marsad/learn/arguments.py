@@ -266,16 +266,13 @@ class ArgumentModel:
             out.append(1.0 / (1.0 + np.exp(-z)))
         return out
 
-    def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, float | None, float | None]:
-        """The event's source and target (and their probabilities): the best-scored candidate
-        of each role above its threshold; the target is never the source."""
+    def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, list[Mention]]:
+        """The event's source and target — the best-scored candidate of each role above its
+        threshold; the target is never the source — and the candidates they were chosen from."""
         pairs = all_features(frame, found)
-        if not pairs:
-            return Roles(None, None), None, None
         pool = [m for m, _ in pairs]
         names = [f for _, f in pairs]
         chosen: list[Mention | None] = [None, None]
-        probs: list[float | None] = [None, None]
         taken: tuple[int, int] | None = None
         for role in (0, 1):
             ranked = sorted(zip(self.scores(names, role), range(len(pool))), key=lambda x: (-x[0], x[1]))
@@ -285,23 +282,23 @@ class ArgumentModel:
                 m = pool[i]
                 if taken is not None and m.first < taken[1] and taken[0] < m.last:
                     continue
-                chosen[role], probs[role] = m, round(p, 3)
+                chosen[role] = m
                 taken = (m.first, m.last) if role == 0 else taken
                 break
-        return Roles(chosen[0], chosen[1]), probs[0], probs[1]
+        return Roles(chosen[0], chosen[1]), pool
 
 
 _COORDINATED_KINDS = frozenset({"agent", "person", "org", "country", "demonym"})
 
 
-def sources(frame: EventFrame, found: Sequence[Mention], source: Mention | None) -> list[Mention | None]:
+def sources(frame: EventFrame, pool: Sequence[Mention], source: Mention | None) -> list[Mention | None]:
     """The event's source as one or more records: actors coordinated with it ("خرج طلاب ومعلمون"،
     "المئات من الفرنسيين والمعارضين الإيرانيين") stay one source spanning them all when they share
     a country (or name none), and give one source each when they name different countries — one
-    event per actor, as ACLED codes one event per actor pair."""
+    event per actor, as ACLED codes one event per actor pair. `pool`: the event's candidates
+    (`candidates`), as `choose` returns them."""
     if source is None:
         return [None]
-    pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
 
     def joined(left: Mention, right: Mention) -> bool:
         """`right` is coordinated with `left` by و; both are actors the lexicon knows (a word it
@@ -339,8 +336,9 @@ def sources(frame: EventFrame, found: Sequence[Mention], source: Mention | None)
 class RulesRanker:
     """The word-order rules' roles as a ranker (the baseline `make eval` compares with)."""
 
-    def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, float | None, float | None]:
-        return frame.rules, None, None
+    def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, list[Mention]]:
+        pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
+        return frame.rules, pool
 
 
 def _ranks(pool: Sequence[Mention], frame: EventFrame) -> list[int]:
