@@ -83,7 +83,11 @@ class Place:
     nearby town, 3 = only the region or the country. `feature` is country / admin / city /
     landmark. `basis` says where the place came from: "sentence" (named in the event's sentence),
     "paragraph" or "dateline" (inherited), "article" (the article's main place).
-    `text`/`start`/`end` always slice the original article text.
+    `resolved_by` says why this gazetteer entry was read from the name (`extract.places.resolution`:
+    unique, diacritics, qualifier, cue, sentence, article, prominence) and `chosen_by` why this
+    place of the sentence is the event's scene (`extract.scene`: only, locative, opening, nearest,
+    not-region, not-object, not-relative, refined, listed, object); null when not decided here (an inherited place
+    has no `chosen_by`). `text`/`start`/`end` always slice the original article text.
     """
 
     text: str
@@ -100,6 +104,8 @@ class Place:
     precision: int
     feature: str
     basis: str = "sentence"
+    resolved_by: str | None = None
+    chosen_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +123,8 @@ class Place:
             "precision": self.precision,
             "feature": self.feature,
             "basis": self.basis,
+            "resolved_by": self.resolved_by,
+            "chosen_by": self.chosen_by,
         }
 
 

@@ -19,8 +19,10 @@ from marsad.io.export import ACLED_COLUMNS, FORMATS, acled_type, export, inter_c
 SENTENCE = "تظاهر مئات الخريجين في ساحة التحرير وسط بغداد للمطالبة بفرص عمل."
 BAGHDAD = {"text": "بغداد", "start": 40, "end": 45, "name_ar": "بغداد", "name_en": "Baghdad", "geonameid": 98182,
            "country_iso2": "IQ", "country_iso3": "IRQ", "admin1": "Baghdād", "lat": 33.34058, "lon": 44.40088,
-           "precision": 1, "feature": "city", "basis": "sentence"}  # fmt: skip
-GRADUATES = {"text": "الخريجين", "country": "IRQ", "role": "EDU", "name_en": "graduates", "start": 11, "end": 19}
+           "precision": 1, "feature": "city", "basis": "sentence", "resolved_by": "unique",
+           "chosen_by": "locative"}  # fmt: skip
+GRADUATES = {"text": "الخريجين", "country": "IRQ", "role": "EDU", "name_en": "graduates", "start": 11, "end": 19,
+             "inferred": ["country"]}  # fmt: skip
 
 
 def record(article_id: str, **extra: Any) -> dict[str, Any]:

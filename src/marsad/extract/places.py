@@ -376,19 +376,39 @@ def _units_named(cands: list[_Candidate], gaz: Gazetteer) -> dict[int, set[str]]
     return units
 
 
+# Why a reading won (`Place.resolved_by`), one per part of its score, in the order that breaks ties.
+RESOLUTION_REASONS = ("diacritics", "qualifier", "cue", "sentence", "article", "prominence")
+
+
 def _entry_score(
     entry: GeoEntry, c: _Candidate, article: dict[str, float], near: set[str], narrow: _Qualifier | None
-) -> float:
-    score = math.log10(entry.population + 10) / 2
-    score += {"country": 3.0, "region": 3.0, "city": 0.6, "landmark": 0.6, "admin": 0.3}[entry.feature]
-    if c.cue is not None and _FEATURE_CUES.get(c.cue) == entry.feature:
-        score += 4.0
-    if entry.iso3 in near:
-        score += 2.5
-    score += min(article.get(entry.iso3 or "", 0.0), 3.0) * 0.5
+) -> dict[str, float]:
+    """One reading's score in parts (their sum decides): `prominence` (population and kind of
+    place), `cue` (محافظة before an admin unit), `sentence` (another place of its country in the
+    sentence), `article` (the article's countries), `qualifier` (its country or unit named right
+    after it: مدينة ليل الفرنسية)."""
+    parts = {
+        "prominence": math.log10(entry.population + 10) / 2
+        + {"country": 3.0, "region": 3.0, "city": 0.6, "landmark": 0.6, "admin": 0.3}[entry.feature],
+        "cue": 4.0 if c.cue is not None and _FEATURE_CUES.get(c.cue) == entry.feature else 0.0,
+        "sentence": 2.5 if entry.iso3 in near else 0.0,
+        "article": min(article.get(entry.iso3 or "", 0.0), 3.0) * 0.5,
+        "qualifier": 0.0,
+    }
     if narrow is not None and entry.iso3 == narrow.iso3:
-        score += 6.0 + (1.0 if narrow.admin1 is not None and entry.admin1 == narrow.admin1 else 0.0)
-    return score
+        parts["qualifier"] = 6.0 + (1.0 if narrow.admin1 is not None and entry.admin1 == narrow.admin1 else 0.0)
+    return parts
+
+
+def resolution(winner: dict[str, float], runner_up: dict[str, float] | None) -> str:
+    """Why the winning reading beat the best other one: the part of the score that gives it the
+    largest lead ("unique" when the name has one reading; "prominence" when only size and kind
+    separate them)."""
+    if runner_up is None:
+        return "unique"
+    leads = [(winner.get(r, 0.0) - runner_up.get(r, 0.0), -k, r) for k, r in enumerate(RESOLUTION_REASONS)]
+    lead, _, reason = max(leads)
+    return reason if lead > 0 else "prominence"
 
 
 _MARKS = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
@@ -436,7 +456,9 @@ def _marked_choice(seg: Segmented, c: _Candidate) -> int | None:
     return best
 
 
-def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margin: float) -> PlaceMention:
+def _mention(
+    seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margin: float, resolved_by: str
+) -> PlaceMention:
     start, end = seg.norm.orig_span(seg.starts[c.first], seg.ends[c.last - 1])
     place = Place(
         text=seg.norm.original[start:end],
@@ -452,6 +474,7 @@ def _mention(seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margi
         lon=entry.lon,
         precision=2 if c.cue == REGION_PART and entry.feature != "country" else entry.precision,
         feature=entry.feature,
+        resolved_by=resolved_by,
     )
     score = 0.6 + (0.2 if c.cue is not None else 0.0) + min(margin, 1.0) * 0.15 + (0.04 if len(c.row.key) > 1 else 0.0)
     return PlaceMention(place, c.first, c.last, c.sentence, round(min(score, 0.99), 3))
@@ -484,21 +507,21 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
         readings = [(_readings(gaz, c, extra), c.row.written, 0.0)]
         if c.alternate is not None:
             readings.append((_readings(gaz, replace(c, row=c.alternate), []), c.alternate.written, PEELED_PENALTY))
-        scored = sorted(
-            (
-                _entry_score(gaz.entries[e], c, article, near, narrow)
-                - penalty
-                + (MARKED_BONUS if marked is not None and gaz.entries[e].geonameid == marked else 0.0),
-                e,
-                written,
-            )
+        parts = {
+            (e, written): {
+                **_entry_score(gaz.entries[e], c, article, near, narrow),
+                "penalty": -penalty,
+                "diacritics": MARKED_BONUS if marked is not None and gaz.entries[e].geonameid == marked else 0.0,
+            }
             for ids, written, penalty in readings
             for e in ids
-        )[::-1]
+        }
+        scored = sorted(((sum(v.values()), e, written) for (e, written), v in parts.items()))[::-1]
         if c.weak and not _named_elsewhere(cands, c, gaz.entries[scored[0][1]].iso3, gaz):
             continue  # "#الرابية" in an article about Amman is no town in Kuwait
         margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 1.0
-        mentions.append(_mention(seg, c, gaz.entries[scored[0][1]], scored[0][2], margin))
+        why = resolution(parts[scored[0][1:]], parts[scored[1][1:]] if len(scored) > 1 else None)
+        mentions.append(_mention(seg, c, gaz.entries[scored[0][1]], scored[0][2], margin, why))
     return mentions
 
 
@@ -522,6 +545,7 @@ def place_records(text: str, article_id: str | None = None) -> list[dict[str, An
             "lon": m.place.lon,
             "feature": m.place.feature,
             "score": m.score,
+            "resolved_by": m.place.resolved_by,
         }
         for m in find_places(seg, load_gazetteer())
     ]

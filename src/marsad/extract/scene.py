@@ -130,17 +130,20 @@ def is_object(seg: Segmented, place: PlaceMention) -> bool:
 
 def _scene(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> PlaceMention:
     """The sentence's scene: not an object of a demand or talk, locative first, nearest the trigger;
-    refined by a more precise place of the same country next to the trigger."""
-    best = min(
-        here,
-        key=lambda p: (
+    refined by a more precise place of the same country next to the trigger. Its `chosen_by`
+    names the first of these that set it apart from the best other place."""
+
+    def rank(p: PlaceMention) -> tuple[bool, bool, int, int, int]:
+        return (
             is_object(seg, p),
             p.place.feature == "region",  # "في شرق آسيا" locates an event only when nothing else does
             0 if is_locative(seg, p) else 1 if _opens_sentence(seg, p) else 2,
             abs(p.first_token - trigger),
             p.first_token,
-        ),
-    )
+        )
+
+    ordered = sorted(here, key=rank)
+    best = ordered[0]
     # "في ألمانيا، بوابة براندنبورغ تظاهر المئات" happened at the Gate, in Germany.
     finer = [
         p
@@ -151,7 +154,25 @@ def _scene(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> PlaceM
     ]
     if finer:
         best = min(finer, key=lambda p: (p.place.precision, abs(p.first_token - trigger), p.first_token))
-    return best
+        return _chosen(best, "refined")
+    return _chosen(best, _why_scene(rank(best), rank(ordered[1])) if len(ordered) > 1 else "only")
+
+
+def _why_scene(best: tuple[bool, bool, int, int, int], other: tuple[bool, bool, int, int, int]) -> str:
+    """The first ranking key on which the scene beats the runner-up."""
+    if best[0]:
+        return "object"  # every place is the object of a demand or a talk: the best of them
+    if best[0] != other[0]:
+        return "not-object"
+    if best[1] != other[1]:
+        return "not-region"
+    if best[2] != other[2]:
+        return "locative" if best[2] == 0 else "opening"
+    return "nearest"
+
+
+def _chosen(p: PlaceMention, why: str) -> PlaceMention:
+    return replace(p, place=replace(p.place, chosen_by=why))
 
 
 def _joined(seg: Segmented, left: PlaceMention, right: PlaceMention) -> bool:
@@ -165,7 +186,7 @@ def _joined(seg: Segmented, left: PlaceMention, right: PlaceMention) -> bool:
 def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention) -> list[PlaceMention]:
     """The scene and the places listed with it, in text order: "في تونس والجزائر والمغرب"."""
     ordered = sorted(here, key=lambda p: p.first_token)
-    k = ordered.index(best)
+    k = next(i for i, p in enumerate(ordered) if p.first_token == best.first_token)
     lo, hi = k, k
     while lo > 0 and _joined(seg, ordered[lo - 1], ordered[lo]):
         lo -= 1
@@ -186,6 +207,21 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
     return group
 
 
+def _passed_over(
+    seg: Segmented, setting: Setting, s_index: int, best: PlaceMention, here: Sequence[PlaceMention]
+) -> PlaceMention:
+    """The scene, its `chosen_by` saying why when it was the only candidate because the sentence's
+    other places were set aside: objects of a demand or talk ("not-object") or places in a relative
+    clause after the trigger ("not-relative")."""
+    if best.place.chosen_by != "only":
+        return best
+    kept = {p.first_token for p in here}
+    dropped = [p for p in setting.in_sentence.get(s_index, ()) if p.first_token not in kept]
+    if not dropped:
+        return best
+    return _chosen(best, "not-object" if any(is_object(seg, p) for p in dropped) else "not-relative")
+
+
 def in_relative_clause(seg: Segmented, trigger: int, place: PlaceMention) -> bool:
     """The place is after the trigger, past a relative pronoun: "وردد المتظاهرون شعارات ضد
     الميليشيات التي تقتل المدنيين في سوريا" does not place the protest in Syria."""
@@ -198,8 +234,13 @@ def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int, *, fan_
     else the dateline's place, else [None]; `basis` says which."""
     here = _candidates(seg, setting, s_index, trigger)
     if here:
-        best = _scene(seg, here, trigger)
-        return [p.place for p in coordinated(seg, here, best)] if fan_out else [best.place]
+        best = _passed_over(seg, setting, s_index, _scene(seg, here, trigger), here)
+        if not fan_out:
+            return [best.place]
+        listed = coordinated(seg, here, best)
+        return [
+            best.place if p.first_token == best.first_token else replace(p.place, chosen_by="listed") for p in listed
+        ]
     return [locate(seg, setting, s_index, trigger)]
 
 
@@ -219,7 +260,7 @@ def locate(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> Plac
     of its paragraph, else the dateline's place; `basis` says which."""
     here = _candidates(seg, setting, s_index, trigger)
     if here:
-        return _scene(seg, here, trigger).place
+        return _passed_over(seg, setting, s_index, _scene(seg, here, trigger), here).place
     earlier = setting.inherited[s_index]
     if earlier is not None:
         return replace(earlier.place, basis="paragraph")

@@ -35,7 +35,8 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "iso", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes",
     "fatalities", "marsad_event_key", "marsad_plover_type", "marsad_plover_mode", "marsad_size_min",
     "marsad_size_max", "marsad_injuries_min", "marsad_source_count", "marsad_geonameid", "marsad_location_ar",
-    "marsad_evidence_ar", "marsad_review_status", "marsad_reviewer",
+    "marsad_evidence_ar", "marsad_review_status", "marsad_reviewer", "marsad_place_resolved_by",
+    "marsad_place_chosen_by",
 )  # fmt: skip
 
 _VIOLENCE, _DEMO, _STRATEGIC = "Political violence", "Demonstrations", "Strategic developments"
@@ -196,6 +197,7 @@ def acled_row(event: Mapping[str, Any]) -> dict[str, Any]:
         "marsad_geonameid": _blank(place.get("geonameid")), "marsad_location_ar": place.get("name_ar") or "",
         "marsad_evidence_ar": _evidence(event), "marsad_review_status": _review(event).get("status") or "unreviewed",
         "marsad_reviewer": _review(event).get("reviewer") or "",
+        "marsad_place_resolved_by": place.get("resolved_by") or "", "marsad_place_chosen_by": place.get("chosen_by") or "",
     }  # fmt: skip
 
 
@@ -266,6 +268,7 @@ _PLACE = {
     "text": "extracted_place", "name_en": "resolved_place", "name_ar": "name_ar", "geonameid": "geonameid",
     "lat": "lat", "lon": "lon", "country_iso3": "country_code", "country_iso2": "country_iso2", "admin1": "admin1",
     "feature": "feature_code", "precision": "resolution", "basis": "basis", "start": "start", "end": "end",
+    "resolved_by": "resolved_by", "chosen_by": "chosen_by",
 }  # fmt: skip
 
 
@@ -328,11 +331,13 @@ def _write_geojson(events: Iterable[EventDict], out: Target, bom: bool) -> int:
 
 _PLACE_TYPES = {"start": pa.int32(), "end": pa.int32(), "geonameid": pa.int64(), "lat": pa.float64(),
                 "lon": pa.float64(), "precision": pa.int8()}  # fmt: skip
-_ACTOR_TYPES = {"start": pa.int32(), "end": pa.int32()}
+_ACTOR_TYPES = {"start": pa.int32(), "end": pa.int32(), "inferred": pa.list_(pa.string())}
 _QUANTITY_TYPES = {"start": pa.int32(), "end": pa.int32(), "min": pa.int64(), "max": pa.int64()}
 _PLACE_KEYS = ("text", "start", "end", "name_ar", "name_en", "geonameid", "country_iso2", "country_iso3", "admin1",
-               "lat", "lon", "precision", "feature", "basis")  # fmt: skip
-_ACTOR_KEYS = ("text", "country", "role", "name_en", "start", "end")
+               "lat", "lon", "precision", "feature", "basis", "resolved_by", "chosen_by")  # fmt: skip
+_ACTOR_KEYS = ("text", "country", "role", "name_en", "start", "end", "inferred")
+# Keys that records coded before they existed do not have: absent, not null, after a round trip.
+_LATER_KEYS = frozenset({"resolved_by", "chosen_by", "inferred"})
 _QUANTITY_KEYS = ("text", "start", "end", "min", "max")
 _NESTED: dict[str, tuple[tuple[str, ...], dict[str, pa.DataType]]] = {
     "location": (_PLACE_KEYS, _PLACE_TYPES),
@@ -374,7 +379,8 @@ def _unflat(row: Mapping[str, Any]) -> EventDict:
     event["date"] = row["date"].isoformat() if row["date"] else None
     for part, (keys, _types) in _NESTED.items():
         present = row[f"{part}_text"] is not None
-        event[part] = {k: row[f"{part}_{k}"] for k in keys} if present else None
+        fields = {k: row[f"{part}_{k}"] for k in keys}
+        event[part] = {k: v for k, v in fields.items() if v is not None or k not in _LATER_KEYS} if present else None
     event["mentions"] = json.loads(row["mentions"])
     if row.get("review") is not None:
         event["review"] = json.loads(row["review"])

@@ -200,6 +200,7 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
         f"country={m.country is not None}|{side}",
         f"type_side={frame.event_type}|{side}",
         f"type_role={frame.event_type}|{m.role}",
+        f"key_role={frame.key}|{m.role}",  # who does this act: an execution is the state's
         f"key_side={frame.key}|{side}",
         f"punct={min(punct, 2)}|{side}",
         f"rel={min(rel, 1)}|{side}|{frame.form}",
@@ -217,6 +218,8 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
     ]
     if prev in _PREPOSITIONS:
         out.append(f"prep={prev}|{side}")
+    if word.startswith("لل") and m.first > frame.first and bare(t[m.first - 1]).startswith("ال"):
+        out.append(f"lam_of_noun|{side}|{frame.form}")  # "القبضة الحديدية للنظام"، "هجوم للجيش": whose act
     if prev2 in AGENT_MARKERS or prev.startswith(AGENT_PREFIXES):
         out.append(f"agent_marker|{side}")
     if prev.isdigit() or prev in NUMBER_WORDS:

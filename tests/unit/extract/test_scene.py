@@ -45,3 +45,24 @@ def test_the_object_of_a_demand_is_the_place_when_there_is_no_other():
 
 def test_a_road_between_two_towns_is_one_scene():
     assert len(places("قطع محتجون الطريق الرابط بين الناصرية والبصرة بالإطارات المحترقة.")) == 1
+
+
+def test_the_record_says_why_a_place_is_the_scene():
+    def why(text: str, event_type: str = "PROTEST") -> list[tuple[str, str, str | None]]:
+        return [
+            (e.location.name_en, e.location.basis, e.location.chosen_by)
+            for e in marsad.code(text, min_confidence=0)
+            if e.event_type == event_type and e.location is not None
+        ]
+
+    assert why("تظاهر المئات في برلين وميونيخ أمس.") == [
+        ("Berlin", "sentence", "locative"),
+        ("Munich", "sentence", "listed"),
+    ]
+    assert why("تظاهر المئات في بغداد.") == [("Baghdad", "sentence", "only")]
+    assert why("خرجت مسيرة حاشدة في برشلونة للمطالبة باستقلال كتالونيا.") == [("Barcelona", "sentence", "not-object")]
+    # a place inherited from the paragraph was not chosen among the sentence's places: no reason
+    assert why("تظاهر المئات في بغداد أمس. وفي وقت لاحق تظاهر آخرون أمام مبنى البرلمان.") == [
+        ("Baghdad", "sentence", "only"),
+        ("Baghdad", "paragraph", None),
+    ]

@@ -147,6 +147,7 @@ def test_records_have_the_places_line_shape():
             "lon": 31.24967,
             "feature": "city",
             "score": records[0]["score"],
+            "resolved_by": "unique",
         }
     ]
     assert 0.0 < records[0]["score"] < 1.0

@@ -93,3 +93,27 @@ def test_a_whole_hashtag_is_no_phrase_of_the_sentence(gaz: Gazetteer):
     assert found("البروق تنشط على #حفرالباطن الان", gaz) == [("حفرالباطن", "SAU")]
     assert found("محافظ #حفرالباطن الأمير", gaz) == [("حفرالباطن", "SAU")]
     assert found("#صور من الحدث", gaz) == []  # a stoplist word stays a word in a tag
+
+
+def test_the_record_says_why_a_reading_won(gaz: Gazetteer):
+    from marsad.extract.places import find_places
+    from marsad.text.normalize import normalize
+    from marsad.text.segment import segment
+
+    def why(text: str) -> list[tuple[str, str | None]]:
+        return [(m.place.name_en, m.place.resolved_by) for m in find_places(segment(normalize(text)), gaz)]
+
+    assert why("تظاهر المئات في عمّان") == [("Amman", "diacritics")]  # the shadda, not Oman's size
+    assert why("تظاهر المئات في الإسكندرية المصرية") == [("Alexandria", "qualifier")]
+    assert why("التقى الوزير الأردني نظيره في عمان") == [("Amman", "sentence")]  # a Jordanian in the sentence
+    assert why("وصل الوزير إلى عمان") == [("Oman", "prominence")]  # nothing but size and kind
+    assert why("تظاهر المئات في بغداد") == [("Baghdad", "unique")]
+
+
+def test_resolution_names_the_largest_lead():
+    from marsad.extract.places import resolution
+
+    assert resolution({"prominence": 1.0}, None) == "unique"
+    assert resolution({"prominence": 1.0, "qualifier": 6.0}, {"prominence": 3.0}) == "qualifier"
+    assert resolution({"prominence": 3.0, "article": 0.5}, {"prominence": 1.0, "article": 1.0}) == "prominence"
+    assert resolution({"prominence": 1.0, "penalty": 0.0}, {"prominence": 1.0, "penalty": -2.0}) == "prominence"
