@@ -96,7 +96,7 @@ def _events_of_sentence(
         kind = retype(entry.event_type, entry.mode, p.roles.source)[0]  # the type the event is emitted as
         if score >= floors.get(kind, floors["*"]) or not p.candidate.modality.factual:
             roles, pool = arguments.choose(p.frame, p.mentions)
-            for source in sources(p.frame, pool, roles.source):
+            for source in sources(p.frame, pool, roles.source, roles.target):
                 event = _event(seg, evidence_span, p.candidate, p.roles, Roles(source, roles.target), score, article_id)
                 events.append((p.candidate.trigger.first, event))
     return events

@@ -4,8 +4,10 @@
 writes them without their labels (data/agreement/sample.jsonl); a second annotator who has not
 seen the first labels fills data/agreement/second.jsonl; `python -m marsad.learn.agreement`
 prints Cohen's kappa on `status` (five classes, and reported vs not) and source-span agreement;
-`python -m marsad.learn.agreement arguments` the same for the 80-event sample of
-data/arguments/argument_structures.jsonl (data/agreement/arguments_sample.jsonl, arguments_second.jsonl).
+`python -m marsad.learn.agreement arguments` the same for the argument-structure sets: the
+80-event sample of data/arguments/argument_structures.jsonl (data/agreement/arguments_sample.jsonl,
+arguments_second.jsonl) and the 50-event sample of svo_state_agents.jsonl (svo_sample.jsonl,
+svo_second.jsonl, seed 2028), each and together.
 """
 
 from __future__ import annotations
@@ -56,13 +58,17 @@ def _overlap(x: str | None, y: str | None, text: str) -> bool:
     return sx >= 0 and sy >= 0 and sx < sy + len(y) and sy < sx + len(x)
 
 
-def agreement(first_files: Sequence[Path], second: Path = SECOND) -> dict[str, Any]:
+# The argument-structure files and the second annotator's labels of a sample of each.
+ARGUMENT_SECONDS = {"argument_structures.jsonl": "arguments_second.jsonl", "svo_state_agents.jsonl": "svo_second.jsonl"}
+
+
+def agreement(first_files: Sequence[Path], second: Path | Sequence[Path] = SECOND) -> dict[str, Any]:
     """Kappa on status (5 classes and binary reported/not) and source/target span agreement."""
     first = {(r["id"], n): (r["text"], e) for p in first_files for r in _read(p) for n, e in enumerate(r["events"])}
     a: list[str] = []
     b: list[str] = []
     spans = {"source": 0, "target": 0}
-    for row in _read(second):
+    for row in (r for path in ([second] if isinstance(second, Path) else second) for r in _read(path)):
         text, gold = first[(row["id"], row["event"])]
         a.append(gold["status"])
         b.append(row["status"])
@@ -88,9 +94,11 @@ def main(argv: Sequence[str]) -> int:
         print(f"wrote {SIZE} pairs to {SAMPLE}")
         return 0
     if argv[:1] == ["arguments"]:
-        # The source/target sample of argument_structures.jsonl (80 events, seed 2027).
-        first = [ROOT / "arguments" / "argument_structures.jsonl"]
-        print(json.dumps(agreement(first, ROOT / "agreement" / "arguments_second.jsonl"), ensure_ascii=False, indent=1))
+        # The source/target samples: argument_structures.jsonl (80 events, seed 2027), svo (50, seed 2028).
+        first = [ROOT / "arguments" / name for name in ARGUMENT_SECONDS]
+        seconds = [ROOT / "agreement" / name for name in ARGUMENT_SECONDS.values()]
+        report = {name: agreement([f], s) for f, s, name in zip(first, seconds, ARGUMENT_SECONDS, strict=True)}
+        print(json.dumps({**report, "together": agreement(first, seconds)}, ensure_ascii=False, indent=1))
         return 0
     print(json.dumps(agreement(files), ensure_ascii=False, indent=1))
     return 0

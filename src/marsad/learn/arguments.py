@@ -78,13 +78,21 @@ _PREPOSITIONS = frozenset(
 )
 
 
+# Pronoun suffixes: a preposition or adverb carrying one ("خلاله"، "عليهم"، "ضدها") is no actor either.
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+_GOVERNORS = _PREPOSITIONS | {"خلال", "بعد", "قبل", "عند", "حول", "عبر", "مثل", "دون", "لدي", "عقب", "اثر", "بسبب"}
+
+
 def is_content_word(token: str) -> bool:
     """A (normalised) token that can name an actor: Arabic letters, at least three, not a
-    function word, time word or number word."""
+    function word, time word or number word, nor a preposition with a pronoun ("خلاله")."""
     word = bare(token)
     if len(word) < 3 or not all("\u0621" <= ch <= "\u064a" for ch in word):
         return False
-    return word not in NEVER_ACTORS and word.removeprefix("و") not in NEVER_ACTORS
+    if word in NEVER_ACTORS or word.removeprefix("و") in NEVER_ACTORS:
+        return False
+    stem = word.removeprefix("و")
+    return not any(stem.endswith(x) and stem[: -len(x)] in _GOVERNORS for x in _PRONOUN_SUFFIXES)
 
 
 def candidates(
@@ -294,14 +302,18 @@ class ArgumentModel:
 _COORDINATED_KINDS = frozenset({"agent", "person", "org", "country", "demonym"})
 
 
-def sources(frame: EventFrame, pool: Sequence[Mention], source: Mention | None) -> list[Mention | None]:
+def sources(
+    frame: EventFrame, pool: Sequence[Mention], source: Mention | None, target: Mention | None = None
+) -> list[Mention | None]:
     """The event's source as one or more records: actors coordinated with it ("خرج طلاب ومعلمون"،
     "المئات من الفرنسيين والمعارضين الإيرانيين") stay one source spanning them all when they share
     a country (or name none), and give one source each when they name different countries — one
     event per actor, as ACLED codes one event per actor pair. `pool`: the event's candidates
-    (`candidates`), as `choose` returns them."""
+    (`candidates`), as `choose` returns them; the chain never takes in the event's `target`."""
     if source is None:
         return [None]
+    if target is not None:
+        pool = [m for m in pool if m.last <= target.first or target.last <= m.first]
 
     def joined(left: Mention, right: Mention) -> bool:
         """`right` is coordinated with `left` by و; both are actors the lexicon knows (a word it
