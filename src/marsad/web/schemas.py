@@ -73,6 +73,7 @@ class ShownPart(BaseModel):
     end: int | None
     text: str = Field(description="the part's text as shown")
     basis: str | None = None
+    why: str | None = Field(default=None, description="a place's chosen_by and resolved_by, when the record has them")
 
 
 class ShownEvidence(BaseModel):

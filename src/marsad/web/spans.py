@@ -198,6 +198,15 @@ def _parts(record: Record) -> list[tuple[str, Record]]:
     return parts
 
 
+def place_reasons(part: Record) -> str | None:
+    """Why a place is the event's (`chosen_by`) and why this gazetteer entry (`resolved_by`), for
+    the dashboard's tooltip: "scene: locative · entry: diacritics"; None for other parts."""
+    found = [
+        f"{label}: {part[key]}" for key, label in (("chosen_by", "scene"), ("resolved_by", "entry")) if part.get(key)
+    ]
+    return " · ".join(found) or None
+
+
 def evidence_view(record: Record) -> dict[str, Any]:
     """The evidence sentence of a record as shown, with each coded part: its shown `text`, and
     `start`/`end` in the shown sentence (None when the part lies outside the sentence, such as
@@ -218,8 +227,12 @@ def evidence_view(record: Record) -> dict[str, Any]:
         at: tuple[int | None, int | None] = (None, None)
         if isinstance(end, int) and 0 <= start < end - base <= len(sentence):
             at = shown.span(start, end - base)
-        spans.append({"kind": kind, "start": at[0], "end": at[1], "text": readable(str(part.get("text") or "")),
-                      "basis": part.get("basis")})  # fmt: skip
+        shown_part = {"kind": kind, "start": at[0], "end": at[1], "text": readable(str(part.get("text") or "")),
+                      "basis": part.get("basis")}  # fmt: skip
+        why = place_reasons(part)
+        if why:
+            shown_part["why"] = why
+        spans.append(shown_part)
     return {"sentence": shown.text, "spans": spans}
 
 

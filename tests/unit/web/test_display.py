@@ -147,3 +147,15 @@ def test_generated_texts_show_as_decoded_collapsed_text_and_every_word_maps_onto
     assert len(shown.starts) == len(shown.ends) == len(text)
     for word in re.finditer(r"[\u0621-\u064a]+", text):
         assert shown.text[slice(*shown.span(word.start(), word.end()))] == word.group()
+
+
+def test_a_place_says_why_in_the_shown_evidence():
+    record = {
+        "evidence": {"sentence": "تظاهر المئات في عمّان", "start": 0, "trigger_start": 0, "trigger_end": 5, "trigger": "تظاهر"},
+        "location": {"text": "عمّان", "start": 16, "end": 21, "basis": "sentence", "resolved_by": "diacritics",
+                     "chosen_by": "locative"},
+    }  # fmt: skip
+    spans = evidence_view(record)["spans"]
+    assert spans[-1] == {"kind": "location", "start": 16, "end": 21, "text": "عمّان", "basis": "sentence",
+                         "why": "scene: locative · entry: diacritics"}  # fmt: skip
+    assert "why" not in spans[0]

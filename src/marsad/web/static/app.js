@@ -390,11 +390,11 @@ function highlight(text, spans) {
 function renderMention(m) {
   const r = m.record || {};
   const shown = m.display || { sentence: "", spans: [] };
-  const spans = shown.spans.map((s) => ({ ...s, title: `${kindLabel(s.kind)}: ${s.text || ""}` }));
+  const spans = shown.spans.map((s) => ({ ...s, title: `${kindLabel(s.kind)}: ${s.text || ""}${s.why ? ` (${s.why})` : ""}` }));
   const { nodes, placed } = highlight(shown.sentence, spans.filter((s) => s.start !== null && s.end !== null));
   const outside = spans.filter((s) => !placed.includes(s)).map((s) =>
     el("li", {}, kindNode(s.kind), ": ", el("bdi", { dir: "rtl", lang: "ar" }, mark(s.kind, s.text || "")),
-      s.basis ? ` (${s.basis})` : ""));
+      s.basis || s.why ? ` (${[s.basis, s.why].filter(Boolean).join(" · ")})` : ""));
   const flags = [r.negated && "negated · منفي", r.hypothetical && "hypothetical · افتراضي"].filter(Boolean).join(", ");
   const parts = [el("strong", {}, m.article_source || "unknown outlet · مصدر غير معروف"), m.date, m.article_id,
     m.url && el("a", { href: m.url, rel: "noopener noreferrer", target: "_blank" }, "link · رابط"),
