@@ -118,6 +118,9 @@ ROLE_KINDS = ("before", "after", "epithet", "speech", "time")  # roles of a cont
 STOP_KINDS = NAME_KINDS + ROLE_KINDS
 
 
+CAPITAL_WORD = "العاصمة"
+
+
 def is_arabic_name(name: str) -> bool:
     """Arabic letters only: Persian/Urdu/Kurdish letters (پ چ گ ک ی ھ ے ...) disqualify a name;
     invisible direction marks (GeoNames writes "حفر الباطن\u200e") do not.
@@ -355,7 +358,14 @@ class _Builder:
             for form in row["names"].split("|"):
                 self.name(form, index)
             if capital is not None and "|" not in row["capital"]:
-                self.name(row["capital"], self.add(self.city_entry(capital)))
+                capital_index = self.add(self.city_entry(capital))
+                self.name(row["capital"], capital_index)
+                # News names a capital by its country: "العاصمة التونسية"، "الكويت العاصمة".
+                for nisba in row["nisba_f"].split("|"):
+                    if nisba and " " not in nisba:  # تونسية → "العاصمة التونسية"
+                        self.name(f"{CAPITAL_WORD} {nisba if nisba.startswith('ال') else 'ال' + nisba}", capital_index)
+                for form in row["names"].split("|"):
+                    self.name(f"{form} {CAPITAL_WORD}", capital_index)
 
     def entry_for(self, geonameid: int, where: str) -> int:
         """The index of an existing entry with that geonameid, adding a city if only the file has it."""

@@ -117,3 +117,11 @@ def test_resolution_names_the_largest_lead():
     assert resolution({"prominence": 1.0, "qualifier": 6.0}, {"prominence": 3.0}) == "qualifier"
     assert resolution({"prominence": 3.0, "article": 0.5}, {"prominence": 1.0, "article": 1.0}) == "prominence"
     assert resolution({"prominence": 1.0, "penalty": 0.0}, {"prominence": 1.0, "penalty": -2.0}) == "prominence"
+
+
+def test_a_capital_named_by_its_country(gaz: Gazetteer):
+    assert found("وصل الوفد إلى العاصمة التونسية أمس", gaz) == [("العاصمة التونسية", "TUN")]
+    assert found("عقد الاجتماع في الكويت العاصمة", gaz) == [("الكويت العاصمة", "KWT")]
+    assert found("تظاهر المئات في العاصمة", gaz) == []  # "the capital" alone names no place
+    cities = [m.place for m in find_places(segment(normalize("في العاصمة التونسية والكويت العاصمة")), gaz)]
+    assert [(p.name_en, p.feature, p.precision) for p in cities] == [("Tunis", "city", 1), ("Kuwait City", "city", 1)]
