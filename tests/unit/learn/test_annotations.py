@@ -79,6 +79,22 @@ def test_the_second_annotation_is_complete_and_scored() -> None:
     assert 0.0 <= result["kappa_status"] <= 1.0
 
 
+def test_the_argument_samples_are_complete_and_scored() -> None:
+    from marsad.learn.agreement import ARGUMENT_SECONDS
+
+    arguments = default_argument_annotations()
+    seconds = [SECOND.parent / name for name in ARGUMENT_SECONDS.values()]
+    for name, second in zip(ARGUMENT_SECONDS, seconds, strict=True):
+        sample = second.with_name(second.name.replace("second", "sample"))
+        assert len(sample.read_text(encoding="utf-8").splitlines()) == len(
+            second.read_text(encoding="utf-8").splitlines()
+        )
+        assert (arguments / name).is_file()
+    result = agreement([arguments / name for name in ARGUMENT_SECONDS], seconds)
+    assert result["pairs"] == 130
+    assert 0.0 <= result["source_span_agreement"] <= 1.0
+
+
 def test_a_missing_annotation_directory_is_an_error_not_a_silent_gold_only_model(tmp_path) -> None:
     from marsad.errors import InputError
 
