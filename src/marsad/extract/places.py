@@ -377,7 +377,7 @@ def _units_named(cands: list[_Candidate], gaz: Gazetteer) -> dict[int, set[str]]
 
 
 # Why a reading won (`Place.resolved_by`), one per part of its score, in the order that breaks ties.
-RESOLUTION_REASONS = ("diacritics", "qualifier", "cue", "sentence", "article", "prominence")
+RESOLUTION_REASONS = ("diacritics", "qualifier", "cue", "sentence", "article", "whole-word", "prominence")
 
 
 def _entry_score(
@@ -510,7 +510,7 @@ def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
         parts = {
             (e, written): {
                 **_entry_score(gaz.entries[e], c, article, near, narrow),
-                "penalty": -penalty,
+                "whole-word": -penalty,  # "وجدة" is Oujda before it is و + Jeddah
                 "diacritics": MARKED_BONUS if marked is not None and gaz.entries[e].geonameid == marked else 0.0,
             }
             for ids, written, penalty in readings

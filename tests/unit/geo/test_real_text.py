@@ -116,7 +116,8 @@ def test_resolution_names_the_largest_lead():
     assert resolution({"prominence": 1.0}, None) == "unique"
     assert resolution({"prominence": 1.0, "qualifier": 6.0}, {"prominence": 3.0}) == "qualifier"
     assert resolution({"prominence": 3.0, "article": 0.5}, {"prominence": 1.0, "article": 1.0}) == "prominence"
-    assert resolution({"prominence": 1.0, "penalty": 0.0}, {"prominence": 1.0, "penalty": -2.0}) == "prominence"
+    assert resolution({"prominence": 1.0, "whole-word": 0.0}, {"prominence": 1.0, "whole-word": -2.0}) == "whole-word"
+    assert resolution({"prominence": 2.0}, {"prominence": 2.0}) == "prominence"  # a tie: nothing else to say
 
 
 def test_a_capital_named_by_its_country(gaz: Gazetteer):
