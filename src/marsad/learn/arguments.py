@@ -118,14 +118,23 @@ def candidates(
     for k in range(lo, hi):
         if k in covered or trig_first <= k < trig_last or not is_content_word(tokens[k]):
             continue
-        if k > first and bare(tokens[k - 1]) in PLACE_INTRODUCERS:
-            continue
+        if k > first and (bare(tokens[k - 1]) in PLACE_INTRODUCERS or _qualifies(tokens[k - 1], tokens[k])):
+            continue  # "في جنين"; "النقابة الوطنية": the adjective is its noun's, never an actor alone
         qualifier = nisba_at.get(k + 1)
         if qualifier is not None:
             out.append(Mention(k, qualifier.last, qualifier.country, None, None, "word+nisba", False))
+        elif k + 1 < hi and k + 1 not in covered and _qualifies(tokens[k], tokens[k + 1]):
+            out.append(Mention(k, k + 2, None, None, None, "word+adj", bare(tokens[k])[:1] in ("ب", "ل")))
         else:
             out.append(Mention(k, k + 1, None, None, None, "word", bare(tokens[k])[:1] in ("ب", "ل")))
     return sorted(out, key=lambda m: (m.first, m.last))
+
+
+def _qualifies(noun: str, word: str) -> bool:
+    """`word` is a nisba adjective of the definite `noun` before it: "النقابة الوطنية"، "الجبهة الشعبية"."""
+    noun, word = bare(noun), bare(word)
+    stem = word[2:].removesuffix("ه")
+    return noun.startswith(("ال", "وال")) and word.startswith("ال") and len(stem) >= 4 and stem.endswith("ي")
 
 
 @dataclass(frozen=True, slots=True)

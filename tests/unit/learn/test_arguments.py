@@ -44,6 +44,12 @@ def test_candidates_include_unknown_words_with_their_nisba():
     assert not any("جنين" in " ".join(c) for c in pool)  # a place after في is not an actor
 
 
+def test_a_nisba_adjective_is_never_an_actor_on_its_own():
+    _seg, pool = _pool("وطالبت الهيئة الوطنية للمعلمين الحكومة بزيادة الأجور.", "وطالبت")
+    assert ("الوطنيه",) not in pool  # normalised tokens
+    assert ("الهيئه", "الوطنيه") in pool  # an unknown noun and its adjective are one candidate
+
+
 def test_an_event_with_no_actor_has_no_source():
     for text in ("وقع انفجار قرب السوق المركزي أمس.", "أسفر الهجوم عن مقتل ثلاثة أشخاص جراء القصف."):
         for e in code_text(text, min_confidence=0.0):
