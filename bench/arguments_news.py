@@ -35,6 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from idrisi import haversine
 from snn import records
 
 from marsad.extract.places import find_places
@@ -104,12 +105,9 @@ NEAR_KM = 50.0  # a place this near the annotator's is the same scene ("بصرى
 
 
 def _km(a: Place, b: Place) -> float:
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return math.inf
-    p1, p2 = math.radians(a.lat or 0.0), math.radians(b.lat or 0.0)
-    dp, dl = p2 - p1, math.radians((b.lon or 0.0) - (a.lon or 0.0))
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return haversine(a.lat, a.lon, b.lat, b.lon)
 
 
 def _same_place(e: Event, gold: tuple[int, int], text: str) -> bool:

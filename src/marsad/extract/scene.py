@@ -207,12 +207,13 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
     return group
 
 
-def _passed_over(
-    seg: Segmented, setting: Setting, s_index: int, best: PlaceMention, here: Sequence[PlaceMention]
+def _scene_of(
+    seg: Segmented, setting: Setting, s_index: int, trigger: int, here: Sequence[PlaceMention]
 ) -> PlaceMention:
-    """The scene, its `chosen_by` saying why when it was the only candidate because the sentence's
-    other places were set aside: objects of a demand or talk ("not-object") or places in a relative
-    clause after the trigger ("not-relative")."""
+    """The scene among the candidates `here` (`_scene`), its `chosen_by` saying why when it was the
+    only candidate because the sentence's other places were set aside: objects of a demand or talk
+    ("not-object") or places in a relative clause after the trigger ("not-relative")."""
+    best = _scene(seg, here, trigger)
     if best.place.chosen_by != "only":
         return best
     kept = {p.first_token for p in here}
@@ -234,7 +235,7 @@ def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int, *, fan_
     else the dateline's place, else [None]; `basis` says which."""
     here = _candidates(seg, setting, s_index, trigger)
     if here:
-        best = _passed_over(seg, setting, s_index, _scene(seg, here, trigger), here)
+        best = _scene_of(seg, setting, s_index, trigger, here)
         if not fan_out:
             return [best.place]
         listed = coordinated(seg, here, best)
@@ -260,7 +261,7 @@ def locate(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> Plac
     of its paragraph, else the dateline's place; `basis` says which."""
     here = _candidates(seg, setting, s_index, trigger)
     if here:
-        return _passed_over(seg, setting, s_index, _scene(seg, here, trigger), here).place
+        return _scene_of(seg, setting, s_index, trigger, here).place
     earlier = setting.inherited[s_index]
     if earlier is not None:
         return replace(earlier.place, basis="paragraph")
