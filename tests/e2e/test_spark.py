@@ -252,6 +252,22 @@ def test_spark_code_without_pyspark_says_how_to_install(monkeypatch):
         args.func(args)
 
 
+def test_a_local_driver_jvm_gets_the_quick_flags_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("MARSAD_SPARK_DRIVER_JAVA", raising=False)
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    key = "spark.driver.extraJavaOptions"
+    assert job.local_conf("local[2]")[key] == job.LOCAL_DRIVER_JAVA
+    assert key not in job.local_conf("spark://127.0.0.1:7077")
+    assert key not in job.local_conf(None)
+    assert job.local_conf("local[1]", {key: "-Xmx2g", "x": "y"}) == {key: "-Xmx2g", "x": "y"}
+    monkeypatch.setenv("MARSAD_SPARK_DRIVER_JAVA", "")
+    assert key not in job.local_conf("local[1]")
+    monkeypatch.setenv("MARSAD_SPARK_DRIVER_JAVA", "-XX:+UseParallelGC")
+    assert job.local_conf("local[1]")[key] == "-XX:+UseParallelGC"
+    monkeypatch.setenv("PYSPARK_GATEWAY_PORT", "4040")  # under spark-submit the JVM already runs
+    assert key not in job.local_conf("local[1]")
+
+
 def test_an_unlocated_mention_links_the_blocks_it_could_join():
     base = {"event_type": "ACCUSE", "mode": "disapprove", "date": "2024-03-02", "time_precision": 1}
     actors = {"source": {"role": "GOV"}, "target": {"country": "ESP"}}

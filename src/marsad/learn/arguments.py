@@ -278,12 +278,21 @@ class ArgumentModel:
     def bits(self) -> int:
         return int(self.card["hash_bits"])
 
-    def scores(self, names: list[list[str]], role: int) -> list[float]:
-        w, b = self.weights[role], self.biases[role]
-        out = []
-        for n in names:
-            z = b + float(sum(w[i] for i in index_set(n, self.bits)))
-            out.append(1.0 / (1.0 + np.exp(-z)))
+    def indices(self, names: list[list[str]]) -> list[list[int]]:
+        """Each candidate's hashed feature indices, computed once for both roles."""
+        bits = self.bits
+        return [list(index_set(n, bits)) for n in names]
+
+    def scores(self, indices: list[list[int]]) -> tuple[list[float], list[float]]:
+        """P(source) and P(target) of each candidate from its `indices`. The float32 weights are
+        added one after another in the indices' order (a cumulative sum, not numpy's pairwise
+        one), which is the rounding the thresholds were chosen with."""
+        out: tuple[list[float], list[float]] = ([], [])
+        for idx in indices:
+            sums = np.cumsum(self.weights[:, idx], axis=1)[:, -1] if idx else (0.0, 0.0)
+            for role in (0, 1):
+                z = self.biases[role] + float(sums[role])
+                out[role].append(1.0 / (1.0 + np.exp(-z)))
         return out
 
     def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, list[Mention]]:
@@ -291,11 +300,11 @@ class ArgumentModel:
         threshold; the target is never the source — and the candidates they were chosen from."""
         pairs = all_features(frame, found)
         pool = [m for m, _ in pairs]
-        names = [f for _, f in pairs]
+        scores = self.scores(self.indices([f for _, f in pairs]))
         chosen: list[Mention | None] = [None, None]
         taken: tuple[int, int] | None = None
         for role in (0, 1):
-            ranked = sorted(zip(self.scores(names, role), range(len(pool))), key=lambda x: (-x[0], x[1]))
+            ranked = sorted(zip(scores[role], range(len(pool))), key=lambda x: (-x[0], x[1]))
             for p, i in ranked:
                 if p < self.threshold(frame.event_type, role):
                     break

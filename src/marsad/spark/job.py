@@ -41,10 +41,21 @@ from marsad.spark.blocks import (
 from marsad.spark.records import Coder, ddl
 from marsad.store.dedup import mention_key
 
-__all__ = ["JobOptions", "JobReport", "main", "read_frame", "run_job", "spark_session", "worker_loads"]
+__all__ = [
+    "LOCAL_DRIVER_JAVA",
+    "JobOptions",
+    "JobReport",
+    "local_conf",
+    "main",
+    "read_frame",
+    "run_job",
+    "spark_session",
+    "worker_loads",
+]
 
 INSTALL_HINT = "pyspark is not installed: pip install 'marsad[spark]' (or pip install pyspark) and a Java 17 runtime"
 INPUT_FIELDS = ("id", "text", "date", "title", "source", "url")
+LOCAL_DRIVER_JAVA = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +97,24 @@ def pyspark_available() -> bool:
     return True
 
 
+def local_conf(master: str | None, conf: dict[str, str] | None = None) -> dict[str, str]:
+    """`conf` plus the defaults of a local run whose driver JVM this process starts: the JVM only
+    JIT-compiles with its quick compiler and collects garbage on one thread (`LOCAL_DRIVER_JAVA`).
+    In a local job the JVM only moves Arrow batches and writes Parquet for a minute or so, and the
+    full optimising compiler and parallel GC threads then cost more CPU than they save (on one core
+    they took a third of the job's time; docs/spark.md). Anything the caller sets wins, and
+    `MARSAD_SPARK_DRIVER_JAVA` replaces the flags ("" for the JVM's own defaults)."""
+    merged = dict(conf or {})
+    if master and master.startswith("local") and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        flags = os.environ.get("MARSAD_SPARK_DRIVER_JAVA", LOCAL_DRIVER_JAVA)
+        if flags.strip():
+            merged.setdefault("spark.driver.extraJavaOptions", flags)
+    return merged
+
+
 def spark_session(master: str | None = None, *, app_name: str = "marsad", conf: dict[str, str] | None = None) -> Any:
-    """A SparkSession (quiet logs); local masters run the workers on this interpreter."""
+    """A SparkSession (quiet logs); local masters run the workers on this interpreter and start the
+    driver JVM with `local_conf`'s flags."""
     if not pyspark_available():
         raise UsageError(INSTALL_HINT)
     from pyspark.sql import SparkSession  # type: ignore[import-not-found,unused-ignore]
@@ -97,7 +124,7 @@ def spark_session(master: str | None = None, *, app_name: str = "marsad", conf: 
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    for name, value in (conf or {}).items():
+    for name, value in local_conf(master, conf).items():
         builder = builder.config(name, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
