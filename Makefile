@@ -59,9 +59,11 @@ eval: $(STAMP)
 
 ## model: train the shipped detector (src/marsad/learn/data/detector.npz) from the dev gold and
 ## data/annotations, and the argument ranker (arguments.npz) also from data/arguments, with fixed
-## seeds; their cards record the cross-validated figures (~4 min)
+## seeds, and the scene model (scenes.npz) from data/places; their cards record the
+## cross-validated figures (~4 min)
 model: $(STAMP)
 	$(BIN)/marsad train --gold $(GOLD)
+	$(BIN)/python -m marsad.learn.scenes train
 
 ## golden: regenerate the golden files of the sample articles (review the diff!)
 golden: $(STAMP)

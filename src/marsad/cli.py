@@ -65,10 +65,13 @@ def _items(paths: Sequence[str]) -> Iterator[Article | BadRecord]:
         yield from read_path(path)
 
 
-def _code_one(item: Article | BadRecord, *, min_confidence: str | None) -> BadRecord | tuple[str | None, str]:
+def _code_one(
+    item: Article | BadRecord, *, min_confidence: str | None, scenes: str | None = None
+) -> BadRecord | tuple[str | None, str]:
     """One article's events as JSON lines, after the warning to print first (an unreadable date);
     a bad record passes through. Runs in a worker process under `--workers`."""
     from marsad.extract.dates import parse_record_date
+    from marsad.learn.scenes import scene_choice
     from marsad.pipeline import code_text
 
     if isinstance(item, BadRecord):
@@ -77,7 +80,8 @@ def _code_one(item: Article | BadRecord, *, min_confidence: str | None) -> BadRe
     if date is not None and parse_record_date(date) is None:
         warning = f"marsad: article {item.id}: unreadable date {date!r}, coded without it"
         date = None
-    events = code_text(item.text, article_id=item.id, date=date, min_confidence=min_confidence)
+    scene_model = scene_choice(scenes)
+    events = code_text(item.text, article_id=item.id, date=date, min_confidence=min_confidence, scene_model=scene_model)
     return warning, "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events)
 
 
@@ -85,7 +89,10 @@ def cmd_code(args: argparse.Namespace) -> int:
     """Code articles to JSONL events."""
     from marsad.learn.detector import load_detector
 
+    from marsad.learn.scenes import scene_choice
+
     load_detector().floors(args.min_confidence)  # a bad setting stops here, before any input is read
+    scene_choice(args.scenes)  # so does a missing scene model
     workers = worker_count(args.workers)
     paths = _input_paths(args)
     if paths is None:
@@ -95,7 +102,7 @@ def cmd_code(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     done = prepare_resume(Path(args.out)) if args.resume else set()
     todo = (item for item in _items(paths) if isinstance(item, BadRecord) or item.id not in done)
-    task = partial(_code_one, min_confidence=args.min_confidence)
+    task = partial(_code_one, min_confidence=args.min_confidence, scenes=args.scenes)
     progress = Progress()
     with _output(args.out, append=args.resume) as out:
         for _, result in ordered_map(task, todo, workers=workers):
@@ -226,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue an interrupted run: keep the articles already in --out, code the rest",
     )
     p.add_argument("--min-confidence", metavar="P", help=MIN_CONFIDENCE_HELP)
+    p.add_argument(
+        "--scenes",
+        choices=("rules", "learned"),
+        default="rules",
+        help="which of a sentence's places is the event's scene: the rules (default) or the learned "
+        "model where the rules' cues cannot decide (docs/places.md)",
+    )
     p.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     p.set_defaults(func=cmd_code)
 

@@ -18,11 +18,12 @@ from marsad.extract.events import Candidate
 from marsad.extract.merge import merge_sentence_events
 from marsad.extract.proposals import propose, retype
 from marsad.extract.quantities import Quantities, find_quantities
-from marsad.extract.scene import Setting, scenes
+from marsad.extract.scene import Chooser, Setting, scenes
 from marsad.extract.scene import setting as make_setting
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.learn.arguments import ArgumentModel, RulesRanker, load_arguments, sources
 from marsad.learn.detector import Detector, load_detector
+from marsad.learn.scenes import SceneModel
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, When
 from marsad.ontology import QUAD_CLASS
@@ -140,7 +141,12 @@ def _date(seg: Segmented, setting: Setting, sentence: Sentence, trigger: int) ->
 
 
 def _situate(
-    seg: Segmented, setting: Setting, sentence: Sentence, s_index: int, events: list[tuple[int, Event]]
+    seg: Segmented,
+    setting: Setting,
+    sentence: Sentence,
+    s_index: int,
+    events: list[tuple[int, Event]],
+    chooser: Chooser | None = None,
 ) -> list[Event]:
     """Add place, date and counts to the events of one sentence: one record per scene place, as
     ACLED codes one event per location ("في برلين وميونيخ"), each with the same evidence."""
@@ -148,7 +154,7 @@ def _situate(
     counts = find_quantities(seg, sentence.first_token, sentence.last_token) if counted else _NO_COUNTS
     out: list[Event] = []
     for trigger, event in events:
-        where = scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT)
+        where = scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT, chooser=chooser)
         event = drop_place_actors(
             event, where
         )  # "تظاهرات في ... والولايات المتحدة وكندا": Canada is a scene, no target
@@ -177,6 +183,7 @@ def code_text(
     min_confidence: float | str | None = None,
     relevance_gate: bool = True,
     arguments: ArgumentModel | RulesRanker | None = None,
+    scene_model: SceneModel | None = None,
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
 
@@ -188,11 +195,14 @@ def code_text(
     `relevance_gate`: in an article the relevance model judges not political (sports, business,
     weather ...), keep only the events that pass the detector's "precision" threshold.
     `arguments`: the source/target ranker (default: the shipped one; `RulesRanker()`: the
-    word-order rules, the baseline).
+    word-order rules, the baseline). `scene_model`: the learned scene choice (`load_scenes()`),
+    consulted where the rules' cues cannot tell a sentence's places apart; None (the default):
+    the rules alone (docs/places.md says why).
     """
     lex = lexicon or default_lexicon()
     model = detector or load_detector()
     ranker = arguments or load_arguments()
+    chooser = scene_model.score if scene_model is not None else None
     floors = model.floors(min_confidence)
     seg = segment(normalize(text))
     events: list[Event] = []
@@ -201,7 +211,7 @@ def code_text(
         found = _events_of_sentence(lex, model, ranker, seg, s_index, article_id, floors)
         if found:
             setting = setting or make_setting(seg, date, gazetteer or load_gazetteer())
-            situated = _situate(seg, setting, sentence, s_index, found)
+            situated = _situate(seg, setting, sentence, s_index, found, chooser)
             events.extend(merge_sentence_events([fill_actors(e) for e in situated]))
     if relevance_gate and events:
         return gate(events, model, seg.tokens)

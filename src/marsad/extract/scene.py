@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from marsad.extract.actors import relative_between
@@ -30,7 +30,23 @@ from marsad.text.morph import bare
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented
 
-__all__ = ["LOCATIVES", "Setting", "dateline_place", "is_locative", "locate", "paragraphs", "scenes", "setting"]
+__all__ = [
+    "LOCATIVES",
+    "Chooser",
+    "Setting",
+    "candidates",
+    "dateline_place",
+    "is_locative",
+    "is_object",
+    "locate",
+    "opens_sentence",
+    "paragraphs",
+    "rule_choice",
+    "rule_order",
+    "scenes",
+    "setting",
+    "undecided",
+]
 
 LOCATIVES = frozenset(
     {"في", "فى", "امام", "قرب", "وسط", "داخل", "بمدينه", "مدينه", "بلده", "شمال", "جنوب", "شرق", "غرب"}
@@ -53,6 +69,10 @@ class Setting:
     dateline: PlaceMention | None
     anchor: When | None  # the article date (input record or dateline)
     anchor_date: dt.date | None
+
+
+Chooser = Callable[[Segmented, Setting, int, Sequence[PlaceMention]], Sequence[float]]
+"""A learned scene score: (segmented text, setting, trigger token, candidates) → a score each."""
 
 
 def paragraphs(seg: Segmented) -> tuple[int, ...]:
@@ -113,7 +133,7 @@ def is_locative(seg: Segmented, place: PlaceMention) -> bool:
     return before in LOCATIVES or (token.startswith("ب") and token[1:].startswith(first_word))
 
 
-def _opens_sentence(seg: Segmented, place: PlaceMention) -> bool:
+def opens_sentence(seg: Segmented, place: PlaceMention) -> bool:
     """A dateline inside the text: "واشنطن – فرضت وزارة الخزانة ..." (a name, then a dash or colon)."""
     if place.first_token != seg.sentences[place.sentence].first_token:
         return False
@@ -128,34 +148,71 @@ def is_object(seg: Segmented, place: PlaceMention) -> bool:
     return any(context_kind(seg.tokens[k]) in ("demand", "topic") for k in range(lo, place.first_token))
 
 
-def _scene(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> PlaceMention:
-    """The sentence's scene: not an object of a demand or talk, locative first, nearest the trigger;
-    refined by a more precise place of the same country next to the trigger. Its `chosen_by`
-    names the first of these that set it apart from the best other place."""
+def _rank(seg: Segmented, p: PlaceMention, trigger: int) -> tuple[bool, bool, int, int, int]:
+    return (
+        is_object(seg, p),
+        p.place.feature == "region",  # "في شرق آسيا" locates an event only when nothing else does
+        0 if is_locative(seg, p) else 1 if opens_sentence(seg, p) else 2,
+        abs(p.first_token - trigger),
+        p.first_token,
+    )
 
-    def rank(p: PlaceMention) -> tuple[bool, bool, int, int, int]:
-        return (
-            is_object(seg, p),
-            p.place.feature == "region",  # "في شرق آسيا" locates an event only when nothing else does
-            0 if is_locative(seg, p) else 1 if _opens_sentence(seg, p) else 2,
-            abs(p.first_token - trigger),
-            p.first_token,
-        )
 
-    ordered = sorted(here, key=rank)
-    best = ordered[0]
+def rule_order(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> list[int]:
+    """The indices of `here` in the rules' order: not an object of a demand or talk, not a region,
+    locative, then dateline-like opening, then nearest the trigger, then earlier."""
+    ranks = [_rank(seg, p, trigger) for p in here]
+    return sorted(range(len(here)), key=lambda i: ranks[i])
+
+
+def rule_choice(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> tuple[int, str]:
+    """The rules' scene among `here` (its index) and why: the first of `rule_order`, refined by a
+    more precise place of the same country next to the trigger; the reason is the first ranking
+    key that set it apart from the runner-up ("only" when it had none)."""
+    order = rule_order(seg, here, trigger)
+    best = here[order[0]]
     # "في ألمانيا، بوابة براندنبورغ تظاهر المئات" happened at the Gate, in Germany.
     finer = [
-        p
-        for p in here
+        i
+        for i, p in enumerate(here)
         if p.place.country_iso3 == best.place.country_iso3
         and p.place.precision < best.place.precision
         and abs(p.first_token - trigger) <= REFINE_REACH
     ]
     if finer:
-        best = min(finer, key=lambda p: (p.place.precision, abs(p.first_token - trigger), p.first_token))
-        return _chosen(best, "refined")
-    return _chosen(best, _why_scene(rank(best), rank(ordered[1])) if len(ordered) > 1 else "only")
+        return min(
+            finer, key=lambda i: (here[i].place.precision, abs(here[i].first_token - trigger), here[i].first_token)
+        ), "refined"
+    if len(order) == 1:
+        return order[0], "only"
+    return order[0], _why_scene(_rank(seg, best, trigger), _rank(seg, here[order[1]], trigger))
+
+
+def undecided(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> list[int]:
+    """The candidates the rules' cues cannot tell apart — where only distance to the trigger would
+    decide (`rule_choice` says "nearest"): those equal to the rules' choice on object, region and
+    locative/opening. Empty when a cue decided."""
+    k, why = rule_choice(seg, here, trigger)
+    if why != "nearest":
+        return []
+    key = _rank(seg, here[k], trigger)[:3]
+    return [i for i, p in enumerate(here) if _rank(seg, p, trigger)[:3] == key]
+
+
+def _scene(
+    seg: Segmented, setting: Setting, here: Sequence[PlaceMention], trigger: int, chooser: Chooser | None = None
+) -> PlaceMention:
+    """The sentence's scene: the rules' (`rule_choice`); where the rules' cues cannot decide
+    (`undecided`) and a `chooser` (the learned scene model) is given, the best-scored of the tied
+    candidates — `chosen_by` "learned" when that is not the nearest."""
+    k, why = rule_choice(seg, here, trigger)
+    tied = undecided(seg, here, trigger) if chooser is not None else []
+    if len(tied) > 1 and chooser is not None:
+        scores = chooser(seg, setting, trigger, here)
+        pick = max(tied, key=lambda i: (scores[i], i == k))
+        if pick != k:
+            return _chosen(here[pick], "learned")
+    return _chosen(here[k], why)
 
 
 def _why_scene(best: tuple[bool, bool, int, int, int], other: tuple[bool, bool, int, int, int]) -> str:
@@ -208,12 +265,17 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
 
 
 def _scene_of(
-    seg: Segmented, setting: Setting, s_index: int, trigger: int, here: Sequence[PlaceMention]
+    seg: Segmented,
+    setting: Setting,
+    s_index: int,
+    trigger: int,
+    here: Sequence[PlaceMention],
+    chooser: Chooser | None = None,
 ) -> PlaceMention:
     """The scene among the candidates `here` (`_scene`), its `chosen_by` saying why when it was the
     only candidate because the sentence's other places were set aside: objects of a demand or talk
     ("not-object") or places in a relative clause after the trigger ("not-relative")."""
-    best = _scene(seg, here, trigger)
+    best = _scene(seg, setting, here, trigger, chooser)
     if best.place.chosen_by != "only":
         return best
     kept = {p.first_token for p in here}
@@ -229,23 +291,31 @@ def in_relative_clause(seg: Segmented, trigger: int, place: PlaceMention) -> boo
     return place.first_token > trigger and relative_between(seg.tokens, trigger + 1, place.first_token)
 
 
-def scenes(seg: Segmented, setting: Setting, s_index: int, trigger: int, *, fan_out: bool = True) -> list[Place | None]:
+def scenes(
+    seg: Segmented,
+    setting: Setting,
+    s_index: int,
+    trigger: int,
+    *,
+    fan_out: bool = True,
+    chooser: Chooser | None = None,
+) -> list[Place | None]:
     """The places of an event mention, one event record each: the sentence's scene and (with
     `fan_out`) the places coordinated with it, else the nearest earlier place of its paragraph,
-    else the dateline's place, else [None]; `basis` says which."""
-    here = _candidates(seg, setting, s_index, trigger)
+    else the dateline's place, else [None]; `basis` says which. `chooser`: see `_scene`."""
+    here = candidates(seg, setting, s_index, trigger)
     if here:
-        best = _scene_of(seg, setting, s_index, trigger, here)
+        best = _scene_of(seg, setting, s_index, trigger, here, chooser)
         if not fan_out:
             return [best.place]
         listed = coordinated(seg, here, best)
         return [
             best.place if p.first_token == best.first_token else replace(p.place, chosen_by="listed") for p in listed
         ]
-    return [locate(seg, setting, s_index, trigger)]
+    return [locate(seg, setting, s_index, trigger, chooser)]
 
 
-def _candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> tuple[PlaceMention, ...]:
+def candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> tuple[PlaceMention, ...]:
     """The sentence's places that may be the scene of the trigger's event: not in a relative
     clause after it, and no object of a demand or a talk, unless the sentence names no other place
     and inherits none ("خرجت مسيرة للمطالبة باستقلال كتالونيا" is in Catalonia for want of better)."""
@@ -256,12 +326,14 @@ def _candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) ->
     return here
 
 
-def locate(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> Place | None:
+def locate(
+    seg: Segmented, setting: Setting, s_index: int, trigger: int, chooser: Chooser | None = None
+) -> Place | None:
     """The event's one place: in its sentence the scene (`_scene`), else the nearest earlier place
     of its paragraph, else the dateline's place; `basis` says which."""
-    here = _candidates(seg, setting, s_index, trigger)
+    here = candidates(seg, setting, s_index, trigger)
     if here:
-        return _scene_of(seg, setting, s_index, trigger, here).place
+        return _scene_of(seg, setting, s_index, trigger, here, chooser).place
     earlier = setting.inherited[s_index]
     if earlier is not None:
         return replace(earlier.place, basis="paragraph")

@@ -7,7 +7,9 @@ prints Cohen's kappa on `status` (five classes, and reported vs not) and source-
 `python -m marsad.learn.agreement arguments` the same for the argument-structure sets: the
 80-event sample of data/arguments/argument_structures.jsonl (data/agreement/arguments_sample.jsonl,
 arguments_second.jsonl) and the 50-event sample of svo_state_agents.jsonl (svo_sample.jsonl,
-svo_second.jsonl, seed 2028), each and together.
+svo_second.jsonl, seed 2028), each and together; `python -m marsad.learn.agreement scenes` the
+scene labels of data/places/scene_sentences.jsonl on a 60-event sample (seed 2029,
+data/agreement/scene_sample.jsonl and scene_second.jsonl; `scenes sample` draws it).
 """
 
 from __future__ import annotations
@@ -85,7 +87,36 @@ def agreement(first_files: Sequence[Path], second: Path | Sequence[Path] = SECON
             "confusion": Counter(f"{x}->{y}" for x, y in zip(a, b, strict=True) if x != y).most_common()}  # fmt: skip
 
 
+SCENES = ROOT / "places" / "scene_sentences.jsonl"
+SCENE_SAMPLE = ROOT / "agreement" / "scene_sample.jsonl"
+SCENE_SECOND = ROOT / "agreement" / "scene_second.jsonl"
+SCENE_SEED, SCENE_SIZE = 2029, 60
+
+
+def scene_agreement(first: Path = SCENES, second: Path = SCENE_SECOND) -> dict[str, Any]:
+    """Share of sampled events where both annotators name the same scene (overlapping spans, or
+    both none), and the disagreements as (id, first, second)."""
+    labels = {(r["id"], n): (r["text"], e.get("scene")) for r in _read(first) for n, e in enumerate(r["events"])}
+    rows = _read(second)
+    same, differ = 0, []
+    for row in rows:
+        text, gold = labels[(row["id"], row["event"])]
+        if _overlap(gold, row.get("scene"), text):
+            same += 1
+        else:
+            differ.append((f"{row['id']}#{row['event']}", gold, row.get("scene")))
+    return {"events": len(rows), "scene_agreement": round(same / len(rows), 3), "disagreements": differ}
+
+
 def main(argv: Sequence[str]) -> int:
+    if argv[:2] == ["scenes", "sample"]:
+        pairs = draw([SCENES], SCENE_SIZE, SCENE_SEED)
+        SCENE_SAMPLE.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
+        print(f"wrote {len(pairs)} events to {SCENE_SAMPLE}")
+        return 0
+    if argv[:1] == ["scenes"]:
+        print(json.dumps(scene_agreement(), ensure_ascii=False, indent=1))
+        return 0
     files = sorted((ROOT / "annotations").glob("*.jsonl"))
     if argv[:1] == ["sample"]:
         chosen = [Path(f) for f in argv[1:]] or files

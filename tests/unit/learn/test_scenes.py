@@ -1,0 +1,160 @@
+"""The learned scene choice: features from the rules' cues, the choice, the rules baseline, the model file."""
+
+import json
+
+import numpy as np
+import pytest
+
+from marsad.errors import InputError, ModelError, UsageError
+from marsad.extract.scene import candidates, setting
+from marsad.extract.scene import scenes as scenes_of
+from marsad.geo.gazetteer import load_gazetteer
+from marsad.learn import scenes
+from marsad.learn.features import index_set
+from marsad.pipeline import code_text
+from marsad.text.normalize import normalize
+from marsad.text.segment import segment
+
+
+def _event(text, trigger_word):
+    seg = segment(normalize(text))
+    here_setting = setting(seg, None, load_gazetteer())
+    trigger = next(k for k, t in enumerate(seg.tokens) if t == normalize(trigger_word).text)
+    here = candidates(seg, here_setting, 0, trigger)
+    return seg, here_setting, trigger, here
+
+
+def _model(weights_by_name, bits=scenes.SCENE_BITS):
+    w = np.zeros(1 << bits, np.float32)
+    for name, value in weights_by_name.items():
+        (i,) = index_set([name], bits)
+        w[i] += value
+    return scenes.SceneModel(w, {"hash_bits": bits})
+
+
+SPEAKER = "قال متحدث في واشنطن إن غارة استهدفت مواقع قرب دير الزور"
+
+
+def test_features_carry_the_rules_cues_and_the_word_before_the_place():
+    seg, here_setting, trigger, here = _event(SPEAKER, "استهدفت")
+    names = scenes.scene_features(seg, here_setting, trigger, here)
+    assert len(names) == len(here) == 2
+    washington, deir = names
+    assert "side=before" in washington and "side=after" in deir
+    assert "prev=في" in washington and "prev=قرب" in deir
+    assert "locative" in washington and "locative" in deir
+    assert "that-between" in washington and "that-between" not in deir
+
+
+def _scene_name(model):
+    seg, here_setting, trigger, _here = _event(SPEAKER, "استهدفت")
+    (place,) = scenes_of(seg, here_setting, 0, trigger, chooser=model.score if model else None)
+    return place.name_en, place.chosen_by
+
+
+def test_the_model_decides_a_tie_and_its_own_ties_go_to_the_rules():
+    ruled = _scene_name(None)
+    assert ruled == ("Washington", "nearest")  # في واشنطن / قرب دير الزور: the cues tie, 3 words each way
+    assert _scene_name(_model({})) == ruled
+    assert _scene_name(_model({"side=before": 5.0})) == ruled
+    assert _scene_name(_model({"that-between": -5.0})) == ("Deir ez-Zor", "learned")
+
+
+def test_the_pipeline_says_when_the_model_overrode_the_rules():
+    text = "قال مسؤول في دمشق إن طائرات حربية قصفت مواقع في إدلب، ما أدى إلى مقتل خمسة مدنيين."
+    rules = code_text(text, min_confidence=0)
+    learned = code_text(text, scene_model=_model({"side=before": 9.0}), min_confidence=0)
+    assert rules and learned
+    assert (rules[0].location.name_en, rules[0].location.chosen_by) == ("Idlib", "nearest")
+    assert (learned[0].location.name_en, learned[0].location.chosen_by) == ("Damascus", "learned")
+
+
+def test_examples_keep_events_with_two_candidates_and_count_the_rest(tmp_path):
+    rows = [
+        {"id": "t-1", "doc": "d1", "text": SPEAKER, "events": [{"type": "ASSAULT", "trigger": "استهدفت", "scene": "دير الزور"}]},
+        {"id": "t-2", "doc": "d2", "text": "تظاهر المئات في بغداد.", "events": [{"type": "PROTEST", "trigger": "تظاهر", "scene": "بغداد"}]},
+        {"id": "t-3", "doc": "d3", "text": SPEAKER, "events": [{"type": "ASSAULT", "trigger": "استهدفت", "scene": None}]},
+        {"id": "t-4", "doc": "d4", "text": SPEAKER, "events": [{"type": "ASSAULT", "trigger": "استهدفت", "scene": "مواقع"}]},
+    ]  # fmt: skip
+    (tmp_path / "s.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    data, skipped = scenes.examples(tmp_path)
+    assert [e.id for e in data] == ["t-1#0"]
+    assert skipped == {"null": 1, "not-found": 1, "single": 1, "no-trigger": 0}
+    assert data[0].gold == 1  # دير الزور, after واشنطن
+
+
+def test_a_broken_line_is_reported_with_its_file_and_line(tmp_path):
+    (tmp_path / "s.jsonl").write_text('{"id": "x", "doc": "d", "text": "نص"}\n{"id": ', encoding="utf-8")
+    with pytest.raises(InputError, match=r"s\.jsonl:2"):
+        scenes.examples(tmp_path)
+
+
+def test_training_learns_a_preference_the_rules_lack():
+    """Synthetic: the gold is always the candidate after the trigger, the rules always pick the other."""
+    data = [
+        scenes.SceneExample(f"e{i}", f"g{i}", (("rule=0", "side=before"), ("rule=1", "side=after")), 1, (0, 1), "x")
+        for i in range(20)
+    ]
+    figures = scenes.cross_validate(data, k=4)
+    assert figures["rules"] == 0.0 and figures["model"] == 1.0
+    model = scenes.train(data, {})
+    assert model.scores([("side=after",)])[0] > model.scores([("side=before",)])[0]
+
+
+def test_the_model_file_round_trips_and_a_wrong_one_is_refused(tmp_path):
+    model = _model({"locative": 1.5})
+    path = tmp_path / "scenes.npz"
+    scenes.save(path, model)
+    again = scenes.load(path)
+    assert np.array_equal(again.weights, model.weights)
+    with pytest.raises(ModelError, match="not found"):
+        scenes.load(tmp_path / "missing.npz")
+    from marsad.learn import npz
+
+    npz.write(path, {"weights": np.zeros(10, np.float32)}, {"scene_version": scenes.SCENE_VERSION, "hash_bits": 12})
+    with pytest.raises(ModelError, match="do not match"):
+        scenes.load(path)
+
+
+def test_the_shipped_model_loads_and_records_its_cross_validation():
+    model = scenes.load_scenes()
+    assert model.card["cv"]["events"] > 100
+    assert {"rules", "model", "undecided_only"} <= set(model.card["cv"])
+
+
+def test_the_model_only_decides_where_the_rules_cues_tie():
+    """A locative against a bare name is decided by the rules, whatever the model prefers."""
+    model = _model({"side=before": 9.0})
+    cue = "أعلنت دمشق أن طائرات حربية قصفت مواقع في إدلب، ما أدى إلى مقتل خمسة مدنيين."
+    coded = code_text(cue, scene_model=model, min_confidence=0)
+    assert coded and all(e.location.chosen_by != "learned" for e in coded if e.location)
+
+
+def test_scene_setting_names(tmp_path):
+    assert scenes.scene_choice("rules") is None and scenes.scene_choice(None) is None
+    assert isinstance(scenes.scene_choice("learned"), scenes.SceneModel)
+    with pytest.raises(UsageError, match="rules or learned"):
+        scenes.scene_choice("best")
+
+
+def test_the_team_scene_sentences_are_well_formed():
+    rows = [
+        json.loads(line)
+        for line in scenes.default_data().joinpath("scene_sentences.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(rows) >= 150 and len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["events"], r["id"]
+        for e in r["events"]:
+            assert e["trigger"] in r["text"], r["id"]
+            assert e["scene"] is None or e["scene"] in r["text"], r["id"]
+            assert e["class"], r["id"]
+
+
+def test_the_scene_agreement_sample_is_complete_and_scored():
+    from marsad.learn import agreement
+
+    report = agreement.scene_agreement()
+    assert report["events"] == agreement.SCENE_SIZE
+    assert 0.0 <= report["scene_agreement"] <= 1.0
