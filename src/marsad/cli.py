@@ -88,7 +88,6 @@ def _code_one(
 def cmd_code(args: argparse.Namespace) -> int:
     """Code articles to JSONL events."""
     from marsad.learn.detector import load_detector
-
     from marsad.learn.scenes import scene_choice
 
     load_detector().floors(args.min_confidence)  # a bad setting stops here, before any input is read

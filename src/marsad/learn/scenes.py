@@ -57,8 +57,8 @@ __all__ = [
     "examples",
     "load",
     "load_scenes",
-    "scene_choice",
     "save",
+    "scene_choice",
     "scene_features",
     "train",
 ]
