@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/arguments_news.py
+	$(BIN)/python bench/scenes_news.py
 	@if [ -d "$(GOLD)" ]; then $(BIN)/marsad eval $(GOLD); else echo "no gold at $(GOLD): accuracy skipped"; fi
 
 ## eval: the detector's cross-validated accuracy on the dev gold (with and without the team set, PR

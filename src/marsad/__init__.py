@@ -40,8 +40,9 @@ def code(
     `min_confidence`: None (the cross-validated F1-optimal threshold of each type), "precision" or
     "recall" (presets documented in docs/model.md), or a probability applied to every type.
 
-    `scenes`: "rules" (default) or "learned" — the learned scene model decides among a sentence's
-    places where the rules' cues cannot (docs/places.md).
+    `scenes`: "rules" (default), "learned" (the learned scene model decides among a sentence's
+    places where the rules' cues cannot) or "cautious" (no place of the sentence where they tie
+    among bare names); docs/places.md.
 
     `date` is the article's publication date (ISO, e.g. "2018-01-06"): relative dates ("أمس")
     resolve against it; without it the article's dateline is used. An unreadable `date` raises
@@ -61,5 +62,7 @@ def code(
         )
     if date is not None and parse_record_date(date) is None:
         raise InputError(f"article {article_id!r}: unreadable date {date!r} (expected ISO, e.g. 2018-01-06)")
-    scene_model = scene_choice(scenes)
-    return code_text(text, article_id=article_id, date=date, min_confidence=min_confidence, scene_model=scene_model)
+    scene_model, ties = scene_choice(scenes)
+    return code_text(
+        text, article_id=article_id, date=date, min_confidence=min_confidence, scene_model=scene_model, scene_ties=ties
+    )

@@ -80,8 +80,15 @@ def _code_one(
     if date is not None and parse_record_date(date) is None:
         warning = f"marsad: article {item.id}: unreadable date {date!r}, coded without it"
         date = None
-    scene_model = scene_choice(scenes)
-    events = code_text(item.text, article_id=item.id, date=date, min_confidence=min_confidence, scene_model=scene_model)
+    scene_model, ties = scene_choice(scenes)
+    events = code_text(
+        item.text,
+        article_id=item.id,
+        date=date,
+        min_confidence=min_confidence,
+        scene_model=scene_model,
+        scene_ties=ties,
+    )
     return warning, "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events)
 
 
@@ -234,10 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-confidence", metavar="P", help=MIN_CONFIDENCE_HELP)
     p.add_argument(
         "--scenes",
-        choices=("rules", "learned"),
+        choices=("rules", "learned", "cautious"),
         default="rules",
-        help="which of a sentence's places is the event's scene: the rules (default) or the learned "
-        "model where the rules' cues cannot decide (docs/places.md)",
+        help="which of a sentence's places is the event's scene: the rules (default); 'learned': the "
+        "learned model where the rules' cues cannot decide; 'cautious': no place of the sentence when "
+        "they tie among bare names (fewer wrong places, fewer places; docs/places.md)",
     )
     p.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     p.set_defaults(func=cmd_code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
+from marsad.errors import UsageError
 from marsad.extract.actor_fill import drop_place_actors, fill_actors
 from marsad.extract.actors import Mention, Roles, relative_between
 from marsad.extract.dates import DateMention, find_dates, to_when
@@ -18,7 +19,7 @@ from marsad.extract.events import Candidate
 from marsad.extract.merge import merge_sentence_events
 from marsad.extract.proposals import propose, retype
 from marsad.extract.quantities import Quantities, find_quantities
-from marsad.extract.scene import Chooser, Setting, scenes
+from marsad.extract.scene import TIES, Chooser, Setting, scenes
 from marsad.extract.scene import setting as make_setting
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.learn.arguments import ArgumentModel, RulesRanker, load_arguments, sources
@@ -147,6 +148,7 @@ def _situate(
     s_index: int,
     events: list[tuple[int, Event]],
     chooser: Chooser | None = None,
+    ties: str = "nearest",
 ) -> list[Event]:
     """Add place, date and counts to the events of one sentence: one record per scene place, as
     ACLED codes one event per location ("في برلين وميونيخ"), each with the same evidence."""
@@ -154,7 +156,7 @@ def _situate(
     counts = find_quantities(seg, sentence.first_token, sentence.last_token) if counted else _NO_COUNTS
     out: list[Event] = []
     for trigger, event in events:
-        where = scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT, chooser=chooser)
+        where = scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT, chooser=chooser, ties=ties)
         event = drop_place_actors(
             event, where
         )  # "تظاهرات في ... والولايات المتحدة وكندا": Canada is a scene, no target
@@ -184,6 +186,7 @@ def code_text(
     relevance_gate: bool = True,
     arguments: ArgumentModel | RulesRanker | None = None,
     scene_model: SceneModel | None = None,
+    scene_ties: str = "nearest",
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
 
@@ -197,12 +200,15 @@ def code_text(
     `arguments`: the source/target ranker (default: the shipped one; `RulesRanker()`: the
     word-order rules, the baseline). `scene_model`: the learned scene choice (`load_scenes()`),
     consulted where the rules' cues cannot tell a sentence's places apart; None (the default):
-    the rules alone (docs/places.md says why).
+    the rules alone (docs/places.md says why). `scene_ties`: what a tie among bare place names
+    gives (`extract.scene.TIES`).
     """
     lex = lexicon or default_lexicon()
     model = detector or load_detector()
     ranker = arguments or load_arguments()
     chooser = scene_model.score if scene_model is not None else None
+    if scene_ties not in TIES:
+        raise UsageError(f"scene_ties {scene_ties!r}: choose {' or '.join(TIES)}")
     floors = model.floors(min_confidence)
     seg = segment(normalize(text))
     events: list[Event] = []
@@ -211,7 +217,7 @@ def code_text(
         found = _events_of_sentence(lex, model, ranker, seg, s_index, article_id, floors)
         if found:
             setting = setting or make_setting(seg, date, gazetteer or load_gazetteer())
-            situated = _situate(seg, setting, sentence, s_index, found, chooser)
+            situated = _situate(seg, setting, sentence, s_index, found, chooser, scene_ties)
             events.extend(merge_sentence_events([fill_actors(e) for e in situated]))
     if relevance_gate and events:
         return gate(events, model, seg.tokens)

@@ -32,8 +32,10 @@ from marsad.text.segment import Segmented
 
 __all__ = [
     "LOCATIVES",
+    "TIES",
     "Chooser",
     "Setting",
+    "bare_tie",
     "candidates",
     "dateline_place",
     "is_locative",
@@ -199,6 +201,22 @@ def undecided(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> lis
     return [i for i, p in enumerate(here) if _rank(seg, p, trigger)[:3] == key]
 
 
+def bare_tie(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> bool:
+    """The rules' cues tie (`undecided`) among places none of which follows a locative word or
+    opens the sentence, and that are not listed together: bare names such as "إيران تتوصل إلى
+    توافق مع الولايات المتحدة" — in real news more often actors, topics or titles than the scene."""
+    tied = undecided(seg, here, trigger)
+    if len(tied) < 2 or _rank(seg, here[tied[0]], trigger)[2] != 2:
+        return False
+    # A list ("شمل الإضراب الرباط والدار البيضاء وفاس") names the scenes, one record each.
+    return len(coordinated(seg, here, here[tied[0]])) < 2
+
+
+TIES = ("nearest", "inherit")
+"""What a bare tie (`bare_tie`) gives: the nearest of the tied places, or no place of the
+sentence — the place inherited from the paragraph or the dateline, else none."""
+
+
 def _scene(
     seg: Segmented, setting: Setting, here: Sequence[PlaceMention], trigger: int, chooser: Chooser | None = None
 ) -> PlaceMention:
@@ -299,12 +317,14 @@ def scenes(
     *,
     fan_out: bool = True,
     chooser: Chooser | None = None,
+    ties: str = "nearest",
 ) -> list[Place | None]:
     """The places of an event mention, one event record each: the sentence's scene and (with
     `fan_out`) the places coordinated with it, else the nearest earlier place of its paragraph,
-    else the dateline's place, else [None]; `basis` says which. `chooser`: see `_scene`."""
+    else the dateline's place, else [None]; `basis` says which. `chooser`: see `_scene`; `ties`:
+    see `TIES`."""
     here = candidates(seg, setting, s_index, trigger)
-    if here:
+    if here and not (ties == "inherit" and bare_tie(seg, here, trigger)):
         best = _scene_of(seg, setting, s_index, trigger, here, chooser)
         if not fan_out:
             return [best.place]
@@ -312,7 +332,7 @@ def scenes(
         return [
             best.place if p.first_token == best.first_token else replace(p.place, chosen_by="listed") for p in listed
         ]
-    return [locate(seg, setting, s_index, trigger, chooser)]
+    return [locate(seg, setting, s_index, trigger, chooser, ties)]
 
 
 def candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> tuple[PlaceMention, ...]:
@@ -327,12 +347,17 @@ def candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> 
 
 
 def locate(
-    seg: Segmented, setting: Setting, s_index: int, trigger: int, chooser: Chooser | None = None
+    seg: Segmented,
+    setting: Setting,
+    s_index: int,
+    trigger: int,
+    chooser: Chooser | None = None,
+    ties: str = "nearest",
 ) -> Place | None:
     """The event's one place: in its sentence the scene (`_scene`), else the nearest earlier place
     of its paragraph, else the dateline's place; `basis` says which."""
     here = candidates(seg, setting, s_index, trigger)
-    if here:
+    if here and not (ties == "inherit" and bare_tie(seg, here, trigger)):
         return _scene_of(seg, setting, s_index, trigger, here, chooser).place
     earlier = setting.inherited[s_index]
     if earlier is not None:

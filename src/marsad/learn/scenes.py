@@ -422,22 +422,28 @@ def load(path: Path) -> SceneModel:
 
 
 _loaded: PerKey[Path, SceneModel] = PerKey()
-SCENE_CHOICES = ("rules", "learned")
-
-
-def scene_choice(name: str | None) -> SceneModel | None:
-    """The `scene_model` of `code_text` for a `--scenes` setting: "rules" (or None) → None, "learned"
-    → the shipped model; anything else is a `UsageError`."""
-    if name in (None, "rules"):
-        return None
-    if name == "learned":
-        return load_scenes()
-    raise UsageError(f"scenes {name!r}: choose {' or '.join(SCENE_CHOICES)}")
 
 
 def load_scenes(path: Path | None = None) -> SceneModel:
     """The scene model at `path` (default: the shipped one), read once per process."""
     return _loaded.get(path or default_path(), load)
+
+
+SCENE_CHOICES = ("rules", "learned", "cautious")
+
+
+def scene_choice(name: str | None) -> tuple[SceneModel | None, str]:
+    """(`scene_model`, `scene_ties`) of `code_text` for a `--scenes` setting: "rules" (or None) the
+    rules alone; "learned" the shipped model where the rules' cues tie; "cautious" the rules, but a
+    tie among bare place names gives no place of the sentence (`extract.scene.bare_tie`). Anything
+    else is a `UsageError`."""
+    if name in (None, "rules"):
+        return None, "nearest"
+    if name == "learned":
+        return load_scenes(), "nearest"
+    if name == "cautious":
+        return None, "inherit"
+    raise UsageError(f"scenes {name!r}: choose {', '.join(SCENE_CHOICES)}")
 
 
 def main(argv: Sequence[str] | None = None, say: Callable[[str], None] = print) -> int:

@@ -131,9 +131,11 @@ def test_the_model_only_decides_where_the_rules_cues_tie():
 
 
 def test_scene_setting_names(tmp_path):
-    assert scenes.scene_choice("rules") is None and scenes.scene_choice(None) is None
-    assert isinstance(scenes.scene_choice("learned"), scenes.SceneModel)
-    with pytest.raises(UsageError, match="rules or learned"):
+    assert scenes.scene_choice("rules") == (None, "nearest") == scenes.scene_choice(None)
+    model, ties = scenes.scene_choice("learned")
+    assert isinstance(model, scenes.SceneModel) and ties == "nearest"
+    assert scenes.scene_choice("cautious") == (None, "inherit")
+    with pytest.raises(UsageError, match="rules, learned, cautious"):
         scenes.scene_choice("best")
 
 
@@ -158,3 +160,17 @@ def test_the_scene_agreement_sample_is_complete_and_scored():
     report = agreement.scene_agreement()
     assert report["events"] == agreement.SCENE_SIZE
     assert 0.0 <= report["scene_agreement"] <= 1.0
+
+
+def test_cautious_gives_no_sentence_place_to_a_tie_of_bare_names_but_keeps_a_list():
+    tie = "أعلنت إيران أمس التوصل إلى اتفاق مع الولايات المتحدة بشأن تبادل السجناء."
+    rules = [e for e in code_text(tie, min_confidence=0) if e.event_type == "AGREE"]
+    cautious = [e for e in code_text(tie, min_confidence=0, scene_ties="inherit") if e.event_type == "AGREE"]
+    assert rules and rules[0].location.basis == "sentence" and rules[0].location.chosen_by == "nearest"
+    assert cautious and all(e.location is None or e.location.basis != "sentence" for e in cautious)
+    listed = "أضرب المعلمون أمس وشمل الإضراب الرباط والدار البيضاء وفاس."
+    a = [e.location.name_en for e in code_text(listed, min_confidence=0) if e.location]
+    b = [e.location.name_en for e in code_text(listed, min_confidence=0, scene_ties="inherit") if e.location]
+    assert a == b and len(a) >= 2
+    with pytest.raises(UsageError, match="scene_ties"):
+        code_text(tie, scene_ties="sometimes")
