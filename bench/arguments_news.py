@@ -59,10 +59,10 @@ def sample_articles() -> list[tuple[str, dict[str, Any]]]:
     return random.Random(ARTICLE_SEED).sample(list(records()), ARTICLES)
 
 
-def coded(articles: list[tuple[str, dict[str, Any]]], scene_model: Any = None) -> dict[str, list[Event]]:
+def coded(articles: list[tuple[str, dict[str, Any]]], scenes: str = "learned") -> dict[str, list[Event]]:
     out: dict[str, list[Event]] = {}
     for n, (article_id, record) in enumerate(articles, 1):
-        found = code_text(record["content"], article_id=article_id, scene_model=scene_model)
+        found = code_text(record["content"], article_id=article_id, scenes=scenes)
         out[article_id] = [e for e in found if e.factual]
         if n % 500 == 0:
             print(f"coded {n}/{len(articles)} articles", file=sys.stderr)
@@ -133,11 +133,11 @@ def _same_place(e: Event, gold: tuple[int, int], text: str) -> bool:
     return _km(meant, where) <= NEAR_KM
 
 
-def score(scene_model: Any = None) -> dict[str, Any]:
+def score(scenes: str = "learned") -> dict[str, Any]:
     rows = labels()
     wanted = {r["article_id"] for r in rows}
     articles = [(a, r) for a, r in sample_articles() if a in wanted]
-    found = coded(articles, scene_model)
+    found = coded(articles, scenes)
     content = {a: r["content"] for a, r in articles}
     tally: Counter[str] = Counter()
     for row in rows:
@@ -192,15 +192,13 @@ def score(scene_model: Any = None) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--worksheet", type=Path, help="write the labelling worksheet here (keep it out of the repo)")
-    parser.add_argument("--learned-scenes", action="store_true",
-                        help="let the learned scene model decide where the rules' cues cannot; prints, writes nothing")  # fmt: skip
+    parser.add_argument("--scenes", choices=("learned", "rules", "cautious"), default="learned",
+                        help="the scene setting to score (not the default: prints, writes nothing)")  # fmt: skip
     args = parser.parse_args()
     if args.worksheet:
         return worksheet(args.worksheet)
-    if args.learned_scenes:
-        from marsad.learn.scenes import load_scenes
-
-        print(json.dumps(score(load_scenes()), ensure_ascii=False, indent=1))
+    if args.scenes != "learned":
+        print(json.dumps(score(args.scenes), ensure_ascii=False, indent=1))
         return 0
     result = score()
     print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -33,23 +33,22 @@ def code(
     article_id: str | None = None,
     date: str | None = None,
     min_confidence: float | str | None = None,
-    scenes: str = "rules",
+    scenes: str = "learned",
 ) -> list[Event]:
     """Code one Arabic article into event records; every offset indexes `text`.
 
     `min_confidence`: None (the cross-validated F1-optimal threshold of each type), "precision" or
     "recall" (presets documented in docs/model.md), or a probability applied to every type.
 
-    `scenes`: "rules" (default), "learned" (the learned scene model decides among a sentence's
-    places where the rules' cues cannot) or "cautious" (no place of the sentence where they tie
-    among bare names); docs/places.md.
+    `scenes`: where the rules' cues cannot tell a sentence's places apart, "learned" (default: the
+    learned scene model decides, and may say none of them is the scene), "rules" (the nearest to
+    the trigger) or "cautious" (none when they tie among bare names); docs/places.md.
 
     `date` is the article's publication date (ISO, e.g. "2018-01-06"): relative dates ("أمس")
     resolve against it; without it the article's dateline is used. An unreadable `date` raises
     `InputError`.
     """
     from marsad.extract.dates import parse_record_date
-    from marsad.learn.scenes import scene_choice
     from marsad.limits import current_limits
     from marsad.pipeline import code_text
 
@@ -62,7 +61,4 @@ def code(
         )
     if date is not None and parse_record_date(date) is None:
         raise InputError(f"article {article_id!r}: unreadable date {date!r} (expected ISO, e.g. 2018-01-06)")
-    scene_model, ties = scene_choice(scenes)
-    return code_text(
-        text, article_id=article_id, date=date, min_confidence=min_confidence, scene_model=scene_model, scene_ties=ties
-    )
+    return code_text(text, article_id=article_id, date=date, min_confidence=min_confidence, scenes=scenes)

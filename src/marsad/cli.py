@@ -66,12 +66,11 @@ def _items(paths: Sequence[str]) -> Iterator[Article | BadRecord]:
 
 
 def _code_one(
-    item: Article | BadRecord, *, min_confidence: str | None, scenes: str | None = None
+    item: Article | BadRecord, *, min_confidence: str | None, scenes: str = "learned"
 ) -> BadRecord | tuple[str | None, str]:
     """One article's events as JSON lines, after the warning to print first (an unreadable date);
     a bad record passes through. Runs in a worker process under `--workers`."""
     from marsad.extract.dates import parse_record_date
-    from marsad.learn.scenes import scene_choice
     from marsad.pipeline import code_text
 
     if isinstance(item, BadRecord):
@@ -80,15 +79,7 @@ def _code_one(
     if date is not None and parse_record_date(date) is None:
         warning = f"marsad: article {item.id}: unreadable date {date!r}, coded without it"
         date = None
-    scene_model, ties = scene_choice(scenes)
-    events = code_text(
-        item.text,
-        article_id=item.id,
-        date=date,
-        min_confidence=min_confidence,
-        scene_model=scene_model,
-        scene_ties=ties,
-    )
+    events = code_text(item.text, article_id=item.id, date=date, min_confidence=min_confidence, scenes=scenes)
     return warning, "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events)
 
 
@@ -241,11 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-confidence", metavar="P", help=MIN_CONFIDENCE_HELP)
     p.add_argument(
         "--scenes",
-        choices=("rules", "learned", "cautious"),
-        default="rules",
-        help="which of a sentence's places is the event's scene: the rules (default); 'learned': the "
-        "learned model where the rules' cues cannot decide; 'cautious': no place of the sentence when "
-        "they tie among bare names (fewer wrong places, fewer places; docs/places.md)",
+        choices=("learned", "rules", "cautious"),
+        default="learned",
+        help="which of a sentence's places is the event's scene where the rules' cues tie: the learned "
+        "model, which may also say none of them (default); 'rules': the nearest to the trigger; "
+        "'cautious': none when they tie among bare names (docs/places.md)",
     )
     p.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     p.set_defaults(func=cmd_code)

@@ -86,7 +86,8 @@ class Place:
     `resolved_by` says why this gazetteer entry was read from the name (`extract.places.resolution`:
     unique, diacritics, qualifier, cue, sentence, article, whole-word, prominence) and `chosen_by` why this
     place of the sentence is the event's scene (`extract.scene`: only, locative, opening, nearest,
-    not-region, not-object, not-relative, refined, listed, object, learned); null when not decided here (an inherited place
+    not-region, not-object, not-relative, refined, listed, object, learned; none-here on an inherited
+    place when the sentence's places were judged not the scene); null when not decided here (an inherited place
     has no `chosen_by`). `text`/`start`/`end` always slice the original article text.
     """
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
-from marsad.errors import UsageError
 from marsad.extract.actor_fill import drop_place_actors, fill_actors
 from marsad.extract.actors import Mention, Roles, relative_between
 from marsad.extract.dates import DateMention, find_dates, to_when
@@ -19,12 +18,12 @@ from marsad.extract.events import Candidate
 from marsad.extract.merge import merge_sentence_events
 from marsad.extract.proposals import propose, retype
 from marsad.extract.quantities import Quantities, find_quantities
-from marsad.extract.scene import TIES, Chooser, Setting, scenes
+from marsad.extract.scene import Chooser, Setting, scenes
 from marsad.extract.scene import setting as make_setting
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.learn.arguments import ArgumentModel, RulesRanker, load_arguments, sources
 from marsad.learn.detector import Detector, load_detector
-from marsad.learn.scenes import SceneModel
+from marsad.learn.scenes import SceneModel, scene_choice
 from marsad.lexicon.loader import Lexicon, default_lexicon
 from marsad.model import Actor, Event, Evidence, When
 from marsad.ontology import QUAD_CLASS
@@ -156,7 +155,16 @@ def _situate(
     counts = find_quantities(seg, sentence.first_token, sentence.last_token) if counted else _NO_COUNTS
     out: list[Event] = []
     for trigger, event in events:
-        where = scenes(seg, setting, s_index, trigger, fan_out=event.event_type in _FAN_OUT, chooser=chooser, ties=ties)
+        where = scenes(
+            seg,
+            setting,
+            s_index,
+            trigger,
+            fan_out=event.event_type in _FAN_OUT,
+            chooser=chooser,
+            ties=ties,
+            event_type=event.event_type,
+        )
         event = drop_place_actors(
             event, where
         )  # "تظاهرات في ... والولايات المتحدة وكندا": Canada is a scene, no target
@@ -185,8 +193,8 @@ def code_text(
     min_confidence: float | str | None = None,
     relevance_gate: bool = True,
     arguments: ArgumentModel | RulesRanker | None = None,
+    scenes: str = "learned",
     scene_model: SceneModel | None = None,
-    scene_ties: str = "nearest",
 ) -> list[Event]:
     """Code one article's text into event mentions (all offsets index `text`).
 
@@ -198,17 +206,16 @@ def code_text(
     `relevance_gate`: in an article the relevance model judges not political (sports, business,
     weather ...), keep only the events that pass the detector's "precision" threshold.
     `arguments`: the source/target ranker (default: the shipped one; `RulesRanker()`: the
-    word-order rules, the baseline). `scene_model`: the learned scene choice (`load_scenes()`),
-    consulted where the rules' cues cannot tell a sentence's places apart; None (the default):
-    the rules alone (docs/places.md says why). `scene_ties`: what a tie among bare place names
-    gives (`extract.scene.TIES`).
+    word-order rules, the baseline). `scenes`: which of a sentence's places is the scene where the
+    rules' cues tie — "learned" (the shipped scene model, which may also say none of them),
+    "rules" or "cautious" (`learn.scenes.scene_choice`); `scene_model` replaces the shipped model.
     """
     lex = lexicon or default_lexicon()
     model = detector or load_detector()
     ranker = arguments or load_arguments()
-    chooser = scene_model.score if scene_model is not None else None
-    if scene_ties not in TIES:
-        raise UsageError(f"scene_ties {scene_ties!r}: choose {' or '.join(TIES)}")
+    chosen_model, ties = scene_choice(scenes)
+    deciding = scene_model or chosen_model
+    chooser = deciding.score if deciding is not None else None
     floors = model.floors(min_confidence)
     seg = segment(normalize(text))
     events: list[Event] = []
@@ -217,7 +224,7 @@ def code_text(
         found = _events_of_sentence(lex, model, ranker, seg, s_index, article_id, floors)
         if found:
             setting = setting or make_setting(seg, date, gazetteer or load_gazetteer())
-            situated = _situate(seg, setting, sentence, s_index, found, chooser, scene_ties)
+            situated = _situate(seg, setting, sentence, s_index, found, chooser, ties)
             events.extend(merge_sentence_events([fill_actors(e) for e in situated]))
     if relevance_gate and events:
         return gate(events, model, seg.tokens)

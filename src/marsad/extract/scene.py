@@ -73,8 +73,9 @@ class Setting:
     anchor_date: dt.date | None
 
 
-Chooser = Callable[[Segmented, Setting, int, Sequence[PlaceMention]], Sequence[float]]
-"""A learned scene score: (segmented text, setting, trigger token, candidates) → a score each."""
+Chooser = Callable[[Segmented, Setting, int, Sequence[PlaceMention], str], Sequence[float]]
+"""A learned scene score: (segmented text, setting, trigger token, candidates, event type) → a score
+for each candidate and, optionally, one more for "none of them is the scene"."""
 
 
 def paragraphs(seg: Segmented) -> tuple[int, ...]:
@@ -218,16 +219,24 @@ sentence — the place inherited from the paragraph or the dateline, else none."
 
 
 def _scene(
-    seg: Segmented, setting: Setting, here: Sequence[PlaceMention], trigger: int, chooser: Chooser | None = None
-) -> PlaceMention:
+    seg: Segmented,
+    setting: Setting,
+    here: Sequence[PlaceMention],
+    trigger: int,
+    chooser: Chooser | None = None,
+    event_type: str = "",
+) -> PlaceMention | None:
     """The sentence's scene: the rules' (`rule_choice`); where the rules' cues cannot decide
     (`undecided`) and a `chooser` (the learned scene model) is given, the best-scored of the tied
-    candidates — `chosen_by` "learned" when that is not the nearest."""
+    candidates — `chosen_by` "learned" when that is not the nearest — or None when the chooser
+    scores "none of them" higher (the scene is not named in the sentence)."""
     k, why = rule_choice(seg, here, trigger)
     tied = undecided(seg, here, trigger) if chooser is not None else []
     if len(tied) > 1 and chooser is not None:
-        scores = chooser(seg, setting, trigger, here)
+        scores = chooser(seg, setting, trigger, here, event_type)
         pick = max(tied, key=lambda i: (scores[i], i == k))
+        if len(scores) > len(here) and scores[len(here)] > scores[pick]:
+            return None
         if pick != k:
             return _chosen(here[pick], "learned")
     return _chosen(here[k], why)
@@ -289,12 +298,13 @@ def _scene_of(
     trigger: int,
     here: Sequence[PlaceMention],
     chooser: Chooser | None = None,
-) -> PlaceMention:
+    event_type: str = "",
+) -> PlaceMention | None:
     """The scene among the candidates `here` (`_scene`), its `chosen_by` saying why when it was the
     only candidate because the sentence's other places were set aside: objects of a demand or talk
     ("not-object") or places in a relative clause after the trigger ("not-relative")."""
-    best = _scene(seg, setting, here, trigger, chooser)
-    if best.place.chosen_by != "only":
+    best = _scene(seg, setting, here, trigger, chooser, event_type)
+    if best is None or best.place.chosen_by != "only":
         return best
     kept = {p.first_token for p in here}
     dropped = [p for p in setting.in_sentence.get(s_index, ()) if p.first_token not in kept]
@@ -318,21 +328,28 @@ def scenes(
     fan_out: bool = True,
     chooser: Chooser | None = None,
     ties: str = "nearest",
+    event_type: str = "",
 ) -> list[Place | None]:
     """The places of an event mention, one event record each: the sentence's scene and (with
     `fan_out`) the places coordinated with it, else the nearest earlier place of its paragraph,
     else the dateline's place, else [None]; `basis` says which. `chooser`: see `_scene`; `ties`:
-    see `TIES`."""
+    see `TIES`. When the sentence's places were judged not the scene (a bare tie under "inherit",
+    or the chooser's "none"), the inherited place's `chosen_by` is "none-here"."""
     here = candidates(seg, setting, s_index, trigger)
-    if here and not (ties == "inherit" and bare_tie(seg, here, trigger)):
-        best = _scene_of(seg, setting, s_index, trigger, here, chooser)
-        if not fan_out:
-            return [best.place]
-        listed = coordinated(seg, here, best)
-        return [
-            best.place if p.first_token == best.first_token else replace(p.place, chosen_by="listed") for p in listed
-        ]
-    return [locate(seg, setting, s_index, trigger, chooser, ties)]
+    skipped = False
+    if here:
+        skipped = ties == "inherit" and bare_tie(seg, here, trigger)
+        best = None if skipped else _scene_of(seg, setting, s_index, trigger, here, chooser, event_type)
+        if best is not None:
+            if not fan_out:
+                return [best.place]
+            listed = coordinated(seg, here, best)
+            return [
+                best.place if p.first_token == best.first_token else replace(p.place, chosen_by="listed")
+                for p in listed
+            ]
+        skipped = True
+    return [_inherited(setting, s_index, "none-here" if skipped else None)]
 
 
 def candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> tuple[PlaceMention, ...]:
@@ -353,15 +370,19 @@ def locate(
     trigger: int,
     chooser: Chooser | None = None,
     ties: str = "nearest",
+    event_type: str = "",
 ) -> Place | None:
     """The event's one place: in its sentence the scene (`_scene`), else the nearest earlier place
     of its paragraph, else the dateline's place; `basis` says which."""
-    here = candidates(seg, setting, s_index, trigger)
-    if here and not (ties == "inherit" and bare_tie(seg, here, trigger)):
-        return _scene_of(seg, setting, s_index, trigger, here, chooser).place
+    return scenes(seg, setting, s_index, trigger, fan_out=False, chooser=chooser, ties=ties, event_type=event_type)[0]
+
+
+def _inherited(setting: Setting, s_index: int, why: str | None) -> Place | None:
+    """The nearest earlier place of the sentence's paragraph, else the dateline's place (after the
+    first sentence), else None; `chosen_by` = `why`."""
     earlier = setting.inherited[s_index]
     if earlier is not None:
-        return replace(earlier.place, basis="paragraph")
+        return replace(earlier.place, basis="paragraph", chosen_by=why)
     if setting.dateline is not None and s_index > 0:
-        return replace(setting.dateline.place, basis="dateline")
+        return replace(setting.dateline.place, basis="dateline", chosen_by=why)
     return None

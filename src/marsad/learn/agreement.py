@@ -9,7 +9,9 @@ prints Cohen's kappa on `status` (five classes, and reported vs not) and source-
 arguments_second.jsonl) and the 50-event sample of svo_state_agents.jsonl (svo_sample.jsonl,
 svo_second.jsonl, seed 2028), each and together; `python -m marsad.learn.agreement scenes` the
 scene labels of data/places/scene_sentences.jsonl on a 60-event sample (seed 2029,
-data/agreement/scene_sample.jsonl and scene_second.jsonl; `scenes sample` draws it).
+data/agreement/scene_sample.jsonl and scene_second.jsonl; `scenes sample` draws it) and of
+scene_none.jsonl and scene_visits.jsonl on a second 60-event sample (seed 2030, scene_sample_later /
+scene_second_later; `scenes sample-later`).
 """
 
 from __future__ import annotations
@@ -91,12 +93,20 @@ SCENES = ROOT / "places" / "scene_sentences.jsonl"
 SCENE_SAMPLE = ROOT / "agreement" / "scene_sample.jsonl"
 SCENE_SECOND = ROOT / "agreement" / "scene_second.jsonl"
 SCENE_SEED, SCENE_SIZE = 2029, 60
+# The second scene sample: the "none of them" and visit/destination files, written later.
+SCENES_LATER = (ROOT / "places" / "scene_none.jsonl", ROOT / "places" / "scene_visits.jsonl")
+SCENE_SAMPLE_LATER = ROOT / "agreement" / "scene_sample_later.jsonl"
+SCENE_SECOND_LATER = ROOT / "agreement" / "scene_second_later.jsonl"
+SCENE_SEED_LATER, SCENE_SIZE_LATER = 2030, 60
 
 
-def scene_agreement(first: Path = SCENES, second: Path = SCENE_SECOND) -> dict[str, Any]:
+def scene_agreement(first: Path | Sequence[Path] = SCENES, second: Path = SCENE_SECOND) -> dict[str, Any]:
     """Share of sampled events where both annotators name the same scene (overlapping spans, or
     both none), and the disagreements as (id, first, second)."""
-    labels = {(r["id"], n): (r["text"], e.get("scene")) for r in _read(first) for n, e in enumerate(r["events"])}
+    files = [first] if isinstance(first, Path) else list(first)
+    labels = {
+        (r["id"], n): (r["text"], e.get("scene")) for f in files for r in _read(f) for n, e in enumerate(r["events"])
+    }
     rows = _read(second)
     same, differ = 0, []
     for row in rows:
@@ -114,8 +124,19 @@ def main(argv: Sequence[str]) -> int:
         SCENE_SAMPLE.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
         print(f"wrote {len(pairs)} events to {SCENE_SAMPLE}")
         return 0
+    if argv[:2] == ["scenes", "sample-later"]:
+        pairs = draw(SCENES_LATER, SCENE_SIZE_LATER, SCENE_SEED_LATER)
+        SCENE_SAMPLE_LATER.write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8"
+        )
+        print(f"wrote {len(pairs)} events to {SCENE_SAMPLE_LATER}")
+        return 0
     if argv[:1] == ["scenes"]:
-        print(json.dumps(scene_agreement(), ensure_ascii=False, indent=1))
+        report = {
+            "scene_sentences": scene_agreement(),
+            "none_and_visits": scene_agreement(SCENES_LATER, SCENE_SECOND_LATER),
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
     files = sorted((ROOT / "annotations").glob("*.jsonl"))
     if argv[:1] == ["sample"]:

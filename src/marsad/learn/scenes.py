@@ -6,10 +6,13 @@ rule: object of a demand last, a region only when nothing finer will do, a locat
 first, then the nearest to the trigger. Those cues become features here, together with what the
 rules cannot weigh: the word before the place (من، إلى، عن، لدى ...), a clitic on the name
 ("ببغداد"، "لطهران"), the side of the trigger and the distance, a speech verb or a comma between
-them, the place's precision, and the rules' own order. A conditional logit (one softmax over the
-candidates of one event) is trained on the team's scene sentences (`data/places`, MIT,
-docs/annotation.md); the highest-scored candidate is the scene. Weights are a data file
-(`learn/data/scenes.npz`, read with `allow_pickle=False`) with its card.
+them, the place's precision, the event type, and the rules' own order. One more candidate stands
+for "none of them is the scene" (actors such as "أعلنت إيران التوصل إلى اتفاق مع الولايات المتحدة",
+places in titles, recipients, topics), with features of how the places stand. A conditional logit
+(one softmax over the candidates of one event) is trained on the team's scene sentences
+(`data/places`, MIT, docs/annotation.md); the pipeline consults it only where the rules' cues tie
+(`extract.scene.undecided`), and the highest-scored tied candidate, or none, wins. Weights are a
+data file (`learn/data/scenes.npz`, read with `allow_pickle=False`) with its card.
 
     python -m marsad.learn.scenes cv      # grouped 5-fold CV: rules vs model on the team set
     python -m marsad.learn.scenes train   # writes learn/data/scenes.npz (`make model`)
@@ -33,6 +36,7 @@ from marsad.errors import InputError, ModelError, UsageError
 from marsad.extract.actors import relative_between
 from marsad.extract.scene import (
     Setting,
+    coordinated,
     is_locative,
     is_object,
     opens_sentence,
@@ -63,7 +67,7 @@ __all__ = [
     "train",
 ]
 
-SCENE_VERSION = 1
+SCENE_VERSION = 2
 SCENE_BITS = 12
 SEED = 2029
 FOLDS = 5
@@ -104,8 +108,11 @@ def _clitic(seg: Segmented, p: Any) -> str:
     return ""
 
 
-def scene_features(seg: Segmented, setting: Setting, trigger: int, here: Sequence[Any]) -> list[list[str]]:
-    """The named features of each candidate place (`here`, the rules' candidates) of one event."""
+def scene_features(
+    seg: Segmented, setting: Setting, trigger: int, here: Sequence[Any], event_type: str = ""
+) -> list[list[str]]:
+    """The named features of each candidate place (`here`, the rules' candidates) of one event of
+    type `event_type`, and last those of "none of them is the scene"."""
     order = rule_order(seg, here, trigger)
     nearest = min(range(len(here)), key=lambda i: (abs(here[i].first_token - trigger), here[i].first_token))
     out: list[list[str]] = []
@@ -141,8 +148,30 @@ def scene_features(seg: Segmented, setting: Setting, trigger: int, here: Sequenc
         }
         names.extend(name for name, on in flags.items() if on)
         names.extend(f"{name}:{side}" for name, on in flags.items() if on)
+        names.extend((f"T={event_type}|side={side}", f"T={event_type}|prev={_function_word(prev)}"))
         out.append(names)
+    out.append(_none_features(seg, setting, trigger, here, event_type))
     return out
+
+
+def _none_features(seg: Segmented, setting: Setting, trigger: int, here: Sequence[Any], event_type: str) -> list[str]:
+    """What speaks for "the scene is not named in the sentence": how the places stand (all bare
+    names, one next to the trigger as its subject or object, a list), how many, whether the
+    paragraph or the dateline offers a place instead, and the event type."""
+    bare_names = [p for p in here if not is_locative(seg, p) and not opens_sentence(seg, p)]
+    adjacent = any(p.last_token == trigger or p.first_token == trigger + 1 for p in bare_names if not _clitic(seg, p))
+    nearest = min(here, key=lambda p: (abs(p.first_token - trigger), p.first_token))
+    inherits = setting.inherited[nearest.sentence] is not None or setting.dateline is not None
+    flags = {
+        "all-bare": len(bare_names) == len(here),
+        "adjacent-bare": adjacent,
+        "list": len(coordinated(seg, here, nearest)) > 1,
+        "inherits": inherits,
+    }
+    names = ["none", f"none:n={min(len(here), 4)}", f"none:T={event_type}"]
+    names.extend(f"none:{name}" for name, on in flags.items() if on)
+    names.extend(f"none:T={event_type}|{name}" for name, on in flags.items() if on)
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +189,12 @@ class SceneModel:
         w = self.weights
         return [float(w[list(index_set(n, self.bits))].sum()) for n in names]
 
-    def score(self, seg: Segmented, setting: Setting, trigger: int, here: Sequence[Any]) -> list[float]:
-        """The score of each candidate place of one event (the pipeline's `extract.scene.Chooser`)."""
-        return self.scores(scene_features(seg, setting, trigger, here))
+    def score(
+        self, seg: Segmented, setting: Setting, trigger: int, here: Sequence[Any], event_type: str
+    ) -> list[float]:
+        """The score of each candidate place of one event and, last, of "none of them" (the
+        pipeline's `extract.scene.Chooser`)."""
+        return self.scores(scene_features(seg, setting, trigger, here, event_type))
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -175,7 +207,7 @@ class SceneExample:
     id: str
     group: str
     names: tuple[tuple[str, ...], ...]
-    gold: int
+    gold: int  # the scene's index; len(candidates) (the last features) when none of them is
     order: tuple[int, ...]  # the candidates in the rules' order: order[0] is the rules' choice
     klass: str
     tied: tuple[int, ...] = ()  # the candidates the rules' cues cannot tell apart (`undecided`)
@@ -199,14 +231,15 @@ def _token_at(seg: Segmented, offset: int) -> int | None:
 
 
 def examples(directory: Path | None = None) -> tuple[list[SceneExample], dict[str, int]]:
-    """Every labelled event whose candidates include its scene and number two or more, and counts
-    of what was set aside (no scene, scene not found by the gazetteer, a single candidate)."""
+    """Every labelled event with two or more candidates that include its scene, or with a null
+    scene ("none of them", index `len(candidates)`), and counts of what was set aside (the scene
+    not found by the gazetteer, a single candidate, a trigger not in the text)."""
     from marsad.extract.scene import candidates, setting
     from marsad.geo.gazetteer import load_gazetteer
 
     gaz = load_gazetteer()
     out: list[SceneExample] = []
-    skipped = {"null": 0, "not-found": 0, "single": 0, "no-trigger": 0}
+    skipped = {"not-found": 0, "single": 0, "no-trigger": 0}
     for record in _records(directory or default_data()):
         text = record["text"]
         seg = _segmented(text)
@@ -221,23 +254,25 @@ def examples(directory: Path | None = None) -> tuple[list[SceneExample], dict[st
             here = candidates(seg, here_setting, s_index, trigger)
             scene = event.get("scene")
             if scene is None:
-                skipped["null"] += 1
-                continue
-            start = text.find(scene)
-            gold = [
-                i
-                for i, p in enumerate(here)
-                if _overlaps(
-                    seg.norm.orig_span(seg.starts[p.first_token], seg.ends[p.last_token - 1]), start, start + len(scene)
-                )
-            ]
+                gold = [len(here)]  # "none of them": the features' last entry
+            else:
+                start = text.find(scene)
+                gold = [
+                    i
+                    for i, p in enumerate(here)
+                    if _overlaps(
+                        seg.norm.orig_span(seg.starts[p.first_token], seg.ends[p.last_token - 1]),
+                        start,
+                        start + len(scene),
+                    )
+                ]
             if not gold:
                 skipped["not-found"] += 1
                 continue
             if len(here) < 2:
                 skipped["single"] += 1
                 continue
-            names = scene_features(seg, here_setting, trigger, here)
+            names = scene_features(seg, here_setting, trigger, here, str(event.get("type", "")))
             order = tuple(rule_order(seg, here, trigger))
             ruled = rule_choice(seg, here, trigger)[0]
             order = (ruled, *(i for i in order if i != ruled))
@@ -315,8 +350,9 @@ def _picks(
     out = []
     for cands, e in zip(rows, data, strict=True):
         z = [float(w[idx].sum()) for idx in cands]
-        among = e.tied if len(e.tied) > 1 else (e.rules,)
-        out.append((_best(z, e.order), max(among, key=lambda i: (z[i], i == e.rules))))
+        none = len(cands) - 1
+        among = (*e.tied, none) if len(e.tied) > 1 else (e.rules,)
+        out.append((_best(z, (*e.order, none)), max(among, key=lambda i: (z[i], i == e.rules))))
     return out
 
 
@@ -429,14 +465,14 @@ def load_scenes(path: Path | None = None) -> SceneModel:
     return _loaded.get(path or default_path(), load)
 
 
-SCENE_CHOICES = ("rules", "learned", "cautious")
+SCENE_CHOICES = ("learned", "rules", "cautious")
 
 
 def scene_choice(name: str | None) -> tuple[SceneModel | None, str]:
-    """(`scene_model`, `scene_ties`) of `code_text` for a `--scenes` setting: "rules" (or None) the
-    rules alone; "learned" the shipped model where the rules' cues tie; "cautious" the rules, but a
-    tie among bare place names gives no place of the sentence (`extract.scene.bare_tie`). Anything
-    else is a `UsageError`."""
+    """(scene model, `extract.scene.TIES` value) for a `--scenes` setting: "learned" the shipped
+    model where the rules' cues tie (it may say none of them); "rules" (or None) the rules alone;
+    "cautious" the rules, but a tie among bare place names gives no place of the sentence
+    (`extract.scene.bare_tie`). Anything else is a `UsageError`."""
     if name in (None, "rules"):
         return None, "nearest"
     if name == "learned":

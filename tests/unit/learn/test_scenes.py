@@ -38,8 +38,9 @@ SPEAKER = "قال متحدث في واشنطن إن غارة استهدفت مو
 def test_features_carry_the_rules_cues_and_the_word_before_the_place():
     seg, here_setting, trigger, here = _event(SPEAKER, "استهدفت")
     names = scenes.scene_features(seg, here_setting, trigger, here)
-    assert len(names) == len(here) == 2
-    washington, deir = names
+    assert len(here) == 2 and len(names) == 3
+    washington, deir, none = names
+    assert "none" in none and "none:all-bare" not in none  # both places follow a locative word
     assert "side=before" in washington and "side=after" in deir
     assert "prev=في" in washington and "prev=قرب" in deir
     assert "locative" in washington and "locative" in deir
@@ -62,7 +63,7 @@ def test_the_model_decides_a_tie_and_its_own_ties_go_to_the_rules():
 
 def test_the_pipeline_says_when_the_model_overrode_the_rules():
     text = "قال مسؤول في دمشق إن طائرات حربية قصفت مواقع في إدلب، ما أدى إلى مقتل خمسة مدنيين."
-    rules = code_text(text, min_confidence=0)
+    rules = code_text(text, min_confidence=0, scenes="rules")
     learned = code_text(text, scene_model=_model({"side=before": 9.0}), min_confidence=0)
     assert rules and learned
     assert (rules[0].location.name_en, rules[0].location.chosen_by) == ("Idlib", "nearest")
@@ -78,9 +79,10 @@ def test_examples_keep_events_with_two_candidates_and_count_the_rest(tmp_path):
     ]  # fmt: skip
     (tmp_path / "s.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     data, skipped = scenes.examples(tmp_path)
-    assert [e.id for e in data] == ["t-1#0"]
-    assert skipped == {"null": 1, "not-found": 1, "single": 1, "no-trigger": 0}
+    assert [e.id for e in data] == ["t-1#0", "t-3#0"]
+    assert skipped == {"not-found": 1, "single": 1, "no-trigger": 0}
     assert data[0].gold == 1  # دير الزور, after واشنطن
+    assert data[1].gold == 2  # a null scene: "none of them", after the two candidates
 
 
 def test_a_broken_line_is_reported_with_its_file_and_line(tmp_path):
@@ -92,7 +94,9 @@ def test_a_broken_line_is_reported_with_its_file_and_line(tmp_path):
 def test_training_learns_a_preference_the_rules_lack():
     """Synthetic: the gold is always the candidate after the trigger, the rules always pick the other."""
     data = [
-        scenes.SceneExample(f"e{i}", f"g{i}", (("rule=0", "side=before"), ("rule=1", "side=after")), 1, (0, 1), "x")
+        scenes.SceneExample(
+            f"e{i}", f"g{i}", (("rule=0", "side=before"), ("rule=1", "side=after"), ("none",)), 1, (0, 1), "x", (0, 1)
+        )
         for i in range(20)
     ]
     figures = scenes.cross_validate(data, k=4)
@@ -135,7 +139,7 @@ def test_scene_setting_names(tmp_path):
     model, ties = scenes.scene_choice("learned")
     assert isinstance(model, scenes.SceneModel) and ties == "nearest"
     assert scenes.scene_choice("cautious") == (None, "inherit")
-    with pytest.raises(UsageError, match="rules, learned, cautious"):
+    with pytest.raises(UsageError, match="learned, rules, cautious"):
         scenes.scene_choice("best")
 
 
@@ -160,17 +164,45 @@ def test_the_scene_agreement_sample_is_complete_and_scored():
     report = agreement.scene_agreement()
     assert report["events"] == agreement.SCENE_SIZE
     assert 0.0 <= report["scene_agreement"] <= 1.0
+    later = agreement.scene_agreement(agreement.SCENES_LATER, agreement.SCENE_SECOND_LATER)
+    assert later["events"] == agreement.SCENE_SIZE_LATER
 
 
 def test_cautious_gives_no_sentence_place_to_a_tie_of_bare_names_but_keeps_a_list():
     tie = "أعلنت إيران أمس التوصل إلى اتفاق مع الولايات المتحدة بشأن تبادل السجناء."
-    rules = [e for e in code_text(tie, min_confidence=0) if e.event_type == "AGREE"]
-    cautious = [e for e in code_text(tie, min_confidence=0, scene_ties="inherit") if e.event_type == "AGREE"]
+    rules = [e for e in code_text(tie, min_confidence=0, scenes="rules") if e.event_type == "AGREE"]
+    cautious = [e for e in code_text(tie, min_confidence=0, scenes="cautious") if e.event_type == "AGREE"]
     assert rules and rules[0].location.basis == "sentence" and rules[0].location.chosen_by == "nearest"
     assert cautious and all(e.location is None or e.location.basis != "sentence" for e in cautious)
     listed = "أضرب المعلمون أمس وشمل الإضراب الرباط والدار البيضاء وفاس."
-    a = [e.location.name_en for e in code_text(listed, min_confidence=0) if e.location]
-    b = [e.location.name_en for e in code_text(listed, min_confidence=0, scene_ties="inherit") if e.location]
+    a = [e.location.name_en for e in code_text(listed, min_confidence=0, scenes="rules") if e.location]
+    b = [e.location.name_en for e in code_text(listed, min_confidence=0, scenes="cautious") if e.location]
     assert a == b and len(a) >= 2
-    with pytest.raises(UsageError, match="scene_ties"):
-        code_text(tie, scene_ties="sometimes")
+    with pytest.raises(UsageError, match="scenes 'sometimes'"):
+        code_text(tie, scenes="sometimes")
+
+
+def test_a_none_score_leaves_the_sentence_places_and_says_so():
+    text = (
+        "بغداد - تظاهر المئات أمس. وقال مسؤول في دمشق إن طائرات حربية قصفت مواقع في إدلب، ما أدى إلى مقتل خمسة مدنيين."
+    )
+    assault = [
+        e for e in code_text(text, min_confidence=0, scene_model=_model({"none": 9.0})) if e.event_type == "ASSAULT"
+    ]
+    assert assault
+    place = assault[0].location
+    assert (place.name_en, place.basis, place.chosen_by) == ("Baghdad", "paragraph", "none-here")
+    rules = [e for e in code_text(text, min_confidence=0, scenes="rules") if e.event_type == "ASSAULT"]
+    assert rules[0].location.basis == "sentence"
+
+
+def test_training_learns_when_none_of_the_places_is_the_scene():
+    data = [
+        scenes.SceneExample(
+            f"e{i}", f"g{i}", (("a",), ("b",), ("none", "none:all-bare") if i % 2 else ("none",)), 2 if i % 2 else 0,
+            (0, 1), "x", (0, 1),
+        )
+        for i in range(24)
+    ]  # fmt: skip
+    figures = scenes.cross_validate(data, k=4)
+    assert figures["rules"] == 0.5 and figures["undecided_only"] == 1.0
