@@ -125,7 +125,8 @@ def clitic_forms(token: str) -> tuple[tuple[str, str], ...]:
         forms.append((token[1:], token[0]))
     for base, peeled in list(forms):
         if base.startswith("لل") and len(base) > 4:
-            forms.append(("ال" + base[2:], peeled + "ل"))
+            forms.append(("ال" + base[2:], peeled + "ل"))  # للقاهرة: ل + القاهرة
+            forms.append((base[1:], peeled + "ل"))  # للبنان: ل + لبنان
         elif len(base) > 3 and base[0] in _PREP:
             forms.append((base[1:], peeled + base[0]))
     return tuple(forms)

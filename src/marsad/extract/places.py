@@ -444,7 +444,9 @@ def _marked_choice(seg: Segmented, c: _Candidate) -> int | None:
     if not spellings:
         return None
     start, end = seg.norm.orig_span(seg.starts[c.first], seg.ends[c.last - 1])
-    surface = _marks(seg.norm.original[start:end])
+    # Count letters from the name, not from a clitic written on it: وعمّان is و + عمّان.
+    peeled = max(len(seg.tokens[c.first]) - len(c.row.key[0]), 0)
+    surface = frozenset((i - peeled, m) for i, m in _marks(seg.norm.original[start:end]) if i >= peeled)
     if not surface:
         return None
     best, best_score = None, 0
