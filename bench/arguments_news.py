@@ -24,7 +24,6 @@ right" takes an event without a gold place as right only when the coder gives no
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import random
@@ -36,7 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from idrisi import haversine
-from snn import records
+from snn import labels_tsv, records, write_result
 
 from marsad.extract.places import find_places
 from marsad.geo.gazetteer import load_gazetteer
@@ -87,8 +86,7 @@ def worksheet(path: Path) -> int:
 
 
 def labels() -> list[dict[str, str]]:
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
+    return labels_tsv(DATA)
 
 
 def _span(row: dict[str, str], part: str) -> tuple[int, int] | None:
@@ -200,11 +198,7 @@ def main() -> int:
     if args.scenes != "learned":
         print(json.dumps(score(args.scenes), ensure_ascii=False, indent=1))
         return 0
-    result = score()
-    print(json.dumps(result, ensure_ascii=False, indent=1))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 0
+    return write_result(score(), RESULTS)
 
 
 if __name__ == "__main__":

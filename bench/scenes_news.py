@@ -26,7 +26,6 @@ how often it gives a place of the sentence that is not the scene.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import sys
@@ -37,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from snn import records
+from snn import labels_tsv, records, write_result
 
 from marsad.extract.places import find_places
 from marsad.extract.scene import candidates, setting, undecided
@@ -110,8 +109,7 @@ def worksheet(path: Path, sample: str) -> int:
 
 
 def labels() -> list[dict[str, str]]:
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
+    return labels_tsv(DATA)
 
 
 def _place_at(text: str, span: tuple[int, int]) -> tuple[object, str] | None:
@@ -179,11 +177,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.worksheet:
         return worksheet(args.worksheet, args.sample)
-    result = score()
-    print(json.dumps(result, ensure_ascii=False, indent=1))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 0
+    return write_result(score(), RESULTS)
 
 
 if __name__ == "__main__":

@@ -44,3 +44,19 @@ if __name__ == "__main__":
     for article_id, record in relevance_sample()[start:stop]:
         print(f"=== {article_id} | {record.get('source')} | {record.get('title')}")
         print(record["content"][:2500])
+
+
+def labels_tsv(path: Path) -> list[dict[str, str]]:
+    """The rows of a hand-labelled sample (ids, offsets, labels; no text)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def write_result(result: dict[str, Any], path: Path) -> int:
+    """Print a benchmark's result and write it to `path` (bench/results/...)."""
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
