@@ -18,7 +18,8 @@ from marsad.extract.events import Candidate
 from marsad.extract.merge import merge_sentence_events
 from marsad.extract.proposals import propose, retype
 from marsad.extract.quantities import Quantities, find_quantities
-from marsad.extract.scene import Chooser, Setting, scenes
+from marsad.extract.scene import Chooser, Setting
+from marsad.extract.scene import scenes as scene_places
 from marsad.extract.scene import setting as make_setting
 from marsad.geo.gazetteer import Gazetteer, load_gazetteer
 from marsad.learn.arguments import ArgumentModel, RulesRanker, load_arguments, sources
@@ -155,7 +156,7 @@ def _situate(
     counts = find_quantities(seg, sentence.first_token, sentence.last_token) if counted else _NO_COUNTS
     out: list[Event] = []
     for trigger, event in events:
-        where = scenes(
+        where = scene_places(
             seg,
             setting,
             s_index,
