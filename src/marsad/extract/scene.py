@@ -28,7 +28,7 @@ from marsad.geo.gazetteer import Gazetteer
 from marsad.model import Place, When
 from marsad.text.morph import bare
 from marsad.text.normalize import normalize
-from marsad.text.segment import Segmented
+from marsad.text.segment import PUNCT, Segmented
 
 __all__ = [
     "LOCATIVES",
@@ -41,6 +41,7 @@ __all__ = [
     "is_locative",
     "is_object",
     "locate",
+    "locative_list",
     "opens_sentence",
     "paragraphs",
     "rule_choice",
@@ -218,6 +219,27 @@ TIES = ("nearest", "inherit")
 sentence — the place inherited from the paragraph or the dateline, else none."""
 
 
+LIST_REACH = 6  # how far before a list of places a locative word may govern it ("في عدد من الدول الأوروبية و...")
+
+
+def locative_list(seg: Segmented, here: Sequence[PlaceMention], p: PlaceMention) -> bool:
+    """`p` is one of a list of places governed by a locative word a few words before the list, in
+    the same clause: "في عدد من الدول الأوروبية والولايات المتحدة وكندا" names scenes, where
+    "رحبت السعودية والإمارات" names actors."""
+    group = coordinated(seg, here, p)
+    if len(group) < 2:
+        return False
+    first = group[0].first_token
+    lo = max(seg.sentences[p.sentence].first_token, first - LIST_REACH)
+    for k in range(first - 1, lo - 1, -1):
+        token = seg.tokens[k]
+        if token in PUNCT:
+            return False
+        if bare(token) in LOCATIVES:
+            return True
+    return False
+
+
 def _scene(
     seg: Segmented,
     setting: Setting,
@@ -229,13 +251,14 @@ def _scene(
     """The sentence's scene: the rules' (`rule_choice`); where the rules' cues cannot decide
     (`undecided`) and a `chooser` (the learned scene model) is given, the best-scored of the tied
     candidates — `chosen_by` "learned" when that is not the nearest — or None when the chooser
-    scores "none of them" higher (the scene is not named in the sentence)."""
+    scores "none of them" higher (the scene is not named in the sentence) and the pick is not in a
+    list governed by a locative word (`locative_list`)."""
     k, why = rule_choice(seg, here, trigger)
     tied = undecided(seg, here, trigger) if chooser is not None else []
     if len(tied) > 1 and chooser is not None:
         scores = chooser(seg, setting, trigger, here, event_type)
         pick = max(tied, key=lambda i: (scores[i], i == k))
-        if len(scores) > len(here) and scores[len(here)] > scores[pick]:
+        if len(scores) > len(here) and scores[len(here)] > scores[pick] and not locative_list(seg, here, here[pick]):
             return None
         if pick != k:
             return _chosen(here[pick], "learned")

@@ -39,6 +39,7 @@ from marsad.extract.scene import (
     coordinated,
     is_locative,
     is_object,
+    locative_list,
     opens_sentence,
     rule_choice,
     rule_order,
@@ -211,6 +212,7 @@ class SceneExample:
     order: tuple[int, ...]  # the candidates in the rules' order: order[0] is the rules' choice
     klass: str
     tied: tuple[int, ...] = ()  # the candidates the rules' cues cannot tell apart (`undecided`)
+    listed: tuple[int, ...] = ()  # candidates in a list a locative word governs: never "none"
 
     @property
     def rules(self) -> int:
@@ -277,7 +279,8 @@ def examples(directory: Path | None = None) -> tuple[list[SceneExample], dict[st
             ruled = rule_choice(seg, here, trigger)[0]
             order = (ruled, *(i for i in order if i != ruled))
             out.append(SceneExample(f"{record['id']}#{n}", str(record["doc"]), tuple(map(tuple, names)), gold[0],
-                                    order, str(event.get("class", "")), tuple(undecided(seg, here, trigger))))  # fmt: skip
+                                    order, str(event.get("class", "")), tuple(undecided(seg, here, trigger)),
+                                    tuple(i for i, p in enumerate(here) if locative_list(seg, here, p))))  # fmt: skip
     return out, skipped
 
 
@@ -351,8 +354,10 @@ def _picks(
     for cands, e in zip(rows, data, strict=True):
         z = [float(w[idx].sum()) for idx in cands]
         none = len(cands) - 1
-        among = (*e.tied, none) if len(e.tied) > 1 else (e.rules,)
-        out.append((_best(z, (*e.order, none)), max(among, key=lambda i: (z[i], i == e.rules))))
+        tied = max(e.tied, key=lambda i: (z[i], i == e.rules)) if len(e.tied) > 1 else e.rules
+        if len(e.tied) > 1 and z[none] > z[tied] and tied not in e.listed:
+            tied = none  # as `extract.scene._scene`: none only when the pick is not in a list
+        out.append((_best(z, (*e.order, none)), tied))
     return out
 
 

@@ -206,3 +206,15 @@ def test_training_learns_when_none_of_the_places_is_the_scene():
     ]  # fmt: skip
     figures = scenes.cross_validate(data, k=4)
     assert figures["rules"] == 0.5 and figures["undecided_only"] == 1.0
+
+
+def test_a_list_a_locative_governs_is_never_none_but_a_list_of_actors_may_be():
+    model = _model({"none": 9.0})
+    scenes_list = "وانطلقت تظاهرات في عدد من الدول الأوروبية والولايات المتحدة وكندا تضامنا مع المحتجين."
+    places = [e.location.name_en for e in code_text(scenes_list, scene_model=model, min_confidence=0) if e.location]
+    assert {"United States", "Canada"} <= set(places)
+    actors = "ورحبت السعودية والإمارات أمس بالاتفاق بين إيران والولايات المتحدة."
+    rules = code_text(actors, min_confidence=0, scenes="rules")
+    assert rules and all(e.location is not None and e.location.basis == "sentence" for e in rules)
+    coded = code_text(actors, scene_model=model, min_confidence=0)
+    assert coded and all(e.location is None or e.location.basis != "sentence" for e in coded)
