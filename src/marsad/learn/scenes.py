@@ -319,7 +319,10 @@ def _matrix(data: Sequence[SceneExample], bits: int) -> list[list[list[int]]]:
 
 def _fit(rows: list[list[list[int]]], golds: Sequence[int], l2: float, bits: int) -> npt.NDArray[np.float64]:
     """Conditional-logit weights minimising the mean negative log-likelihood plus l2/2·|w|²/n."""
-    from scipy.optimize import minimize  # type: ignore[import-untyped,unused-ignore]
+    try:
+        from scipy.optimize import minimize  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise UsageError('training the scene model needs scipy: pip install "marsad[train]"') from None
 
     size = 1 << bits
     n = max(len(rows), 1)
