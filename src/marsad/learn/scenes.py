@@ -6,7 +6,8 @@ rule: object of a demand last, a region only when nothing finer will do, a locat
 first, then the nearest to the trigger. Those cues become features here, together with what the
 rules cannot weigh: the word before the place (من، إلى، عن، لدى ...), a clitic on the name
 ("ببغداد"، "لطهران"), the side of the trigger and the distance, a speech verb or a comma between
-them, the place's precision, the event type, and the rules' own order. One more candidate stands
+them, a word opening the object of a protest or statement (تضامنا مع، ضد ...) between them, the event
+type, and the rules' own order (not the place's precision or kind). One more candidate stands
 for "none of them is the scene" (actors such as "أعلنت إيران التوصل إلى اتفاق مع الولايات المتحدة",
 places in titles, recipients, topics), with features of how the places stand. A conditional logit
 (one softmax over the candidates of one event) is trained on the team's scene sentences
@@ -34,6 +35,7 @@ import numpy.typing as npt
 
 from marsad.errors import InputError, ModelError, UsageError
 from marsad.extract.actors import relative_between
+from marsad.extract.place_rules import context_kind
 from marsad.extract.scene import (
     Setting,
     coordinated,
@@ -68,7 +70,7 @@ __all__ = [
     "train",
 ]
 
-SCENE_VERSION = 2
+SCENE_VERSION = 3
 SCENE_BITS = 12
 SEED = 2029
 FOLDS = 5
@@ -82,6 +84,9 @@ _RELATORS = frozenset(
      "وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "مدينه", "بمدينه", "ولايه", "محافظه",
      "العاصمه", "عاصمه", "بلده", "منطقه", "حيث", "و", "او", "حتي", "باتجاه", "تجاه", "بحق", "لصالح", "^", "$"}
 )  # fmt: skip
+# Words that open the object of a protest or a statement ("تضامنا مع المحتجين في طهران"، "احتجاجا على
+# الحرب في اليمن"): a place after them is what the event is about, rarely where it happened.
+_TOPIC = frozenset({"تضامنا", "تضامن", "احتجاجا", "تنديدا", "رفضا", "دعما", "ضد", "للمطالبه", "المطالبه", "بشان"})
 _CLITICS = ("وب", "ول", "ب", "ل", "و", "ف")
 
 
@@ -128,8 +133,6 @@ def scene_features(
             f"rule={min(order.index(i), 2)}",
             f"side={side}",
             f"dist={side}:{_bucket(abs(p.first_token - trigger), (1, 3, 6, 10, 15))}",
-            f"prec={p.place.precision}",
-            f"feat={p.place.feature}",
             f"prev={_function_word(prev)}",
             f"prev2={_function_word(prev2)}_{_function_word(prev)}",
             f"clitic={_clitic(seg, p)}",
@@ -145,6 +148,7 @@ def scene_features(
             "punct-between": any(t in PUNCT for t in between),
             "speech-between": any(bare(t) in _SPEECH for t in between),
             "that-between": any(bare(t) in _THAT for t in between),
+            "topic-between": any(bare(t) in _TOPIC or context_kind(t) in ("demand", "topic") for t in between),
             "relative-between": relative_between(seg.tokens, lo, hi) if side == "after" else False,
         }
         names.extend(name for name, on in flags.items() if on)
