@@ -196,7 +196,11 @@ def undecided(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> lis
     """The candidates the rules' cues cannot tell apart — where only distance to the trigger would
     decide (`rule_choice` says "nearest"): those equal to the rules' choice on object, region and
     locative/opening. Empty when a cue decided."""
-    k, why = rule_choice(seg, here, trigger)
+    return _tied(seg, here, trigger, *rule_choice(seg, here, trigger))
+
+
+def _tied(seg: Segmented, here: Sequence[PlaceMention], trigger: int, k: int, why: str) -> list[int]:
+    """`undecided` given the rules' choice `k` and its reason."""
     if why != "nearest":
         return []
     key = _rank(seg, here[k], trigger)[:3]
@@ -254,7 +258,7 @@ def _scene(
     scores "none of them" higher (the scene is not named in the sentence) and the pick is not in a
     list governed by a locative word (`locative_list`)."""
     k, why = rule_choice(seg, here, trigger)
-    tied = undecided(seg, here, trigger) if chooser is not None else []
+    tied = _tied(seg, here, trigger, k, why) if chooser is not None else []
     if len(tied) > 1 and chooser is not None:
         scores = chooser(seg, setting, trigger, here, event_type)
         pick = max(tied, key=lambda i: (scores[i], i == k))
