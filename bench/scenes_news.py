@@ -29,7 +29,6 @@ import argparse
 import json
 import random
 import sys
-from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,7 @@ from marsad.geo.gazetteer import load_gazetteer
 from marsad.model import Event
 from marsad.pipeline import code_text
 from marsad.text.normalize import normalize
-from marsad.text.segment import Segmented, segment
+from marsad.text.segment import segment
 
 DATA = Path(__file__).resolve().parent / "data" / "scenes_news_labels.tsv"
 RESULTS = Path(__file__).resolve().parent / "results" / "scenes_news.json"
@@ -58,22 +57,14 @@ def sample_articles() -> list[tuple[str, dict[str, Any]]]:
     return random.Random(ARTICLE_SEED).sample(list(records()), ARTICLES)
 
 
-def _trigger_token(seg: Segmented, start: int) -> int:
-    """The token at original offset `start`."""
-    for k in range(len(seg.tokens)):
-        lo, hi = seg.norm.orig_span(seg.starts[k], seg.ends[k])
-        if lo <= start < hi:
-            return k
-    return bisect_right(seg.starts, start) - 1
-
-
 def tied_candidates(text: str, event: Event) -> list[tuple[int, int, str]] | None:
     """The sentence's candidate places (original start, end, text) when the rules' cues tie on two
     or more of them for this event; None otherwise."""
     seg = segment(normalize(text))
-    trigger = _trigger_token(seg, event.evidence.trigger_start)
-    s_index = next(i for i, s in enumerate(seg.sentences) if s.first_token <= trigger < s.last_token)
-    here = candidates(seg, setting(seg, None, load_gazetteer()), s_index, trigger)
+    trigger = seg.token_at(event.evidence.trigger_start)
+    if trigger is None:
+        return None
+    here = candidates(seg, setting(seg, None, load_gazetteer()), seg.sentence_of(trigger), trigger)
     if len(here) < 2 or len(undecided(seg, here, trigger)) < 2:
         return None
     out = []

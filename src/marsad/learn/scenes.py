@@ -228,14 +228,6 @@ def default_data() -> Path:
     return Path(__file__).resolve().parents[3] / "data" / "places"
 
 
-def _token_at(seg: Segmented, offset: int) -> int | None:
-    for k in range(len(seg.tokens)):
-        start, end = seg.norm.orig_span(seg.starts[k], seg.ends[k])
-        if start <= offset < end:
-            return k
-    return None
-
-
 def examples(directory: Path | None = None) -> tuple[list[SceneExample], dict[str, int]]:
     """Every labelled event with two or more candidates that include its scene, or with a null
     scene ("none of them", index `len(candidates)`), and counts of what was set aside (the scene
@@ -252,12 +244,11 @@ def examples(directory: Path | None = None) -> tuple[list[SceneExample], dict[st
         here_setting = setting(seg, None, gaz)
         for n, event in enumerate(record.get("events", [])):
             at = text.find(event["trigger"])
-            trigger = _token_at(seg, at) if at >= 0 else None
+            trigger = seg.token_at(at) if at >= 0 else None
             if trigger is None:
                 skipped["no-trigger"] += 1
                 continue
-            s_index = next(i for i, s in enumerate(seg.sentences) if s.first_token <= trigger < s.last_token)
-            here = candidates(seg, here_setting, s_index, trigger)
+            here = candidates(seg, here_setting, seg.sentence_of(trigger), trigger)
             scene = event.get("scene")
             if scene is None:
                 gold = [len(here)]  # "none of them": the features' last entry

@@ -45,6 +45,18 @@ class Segmented:
     ends: tuple[int, ...]
     sentences: tuple[Sentence, ...]
 
+    def token_at(self, offset: int) -> int | None:
+        """The token covering `offset` of the original text (not the normalised one), if any."""
+        for k in range(len(self.tokens)):
+            start, end = self.norm.orig_span(self.starts[k], self.ends[k])
+            if start <= offset < end:
+                return k
+        return None
+
+    def sentence_of(self, token: int) -> int:
+        """The index of the sentence that holds token `token`."""
+        return next(i for i, s in enumerate(self.sentences) if s.first_token <= token < s.last_token)
+
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split normalised text into sentence spans, trimmed of whitespace, never empty."""

@@ -26,3 +26,13 @@ def test_each_sentence_owns_its_tokens():
 
 def test_empty_text_has_no_sentences():
     assert segment(normalize("  \n ")).sentences == ()
+
+
+def test_token_at_an_original_offset_and_its_sentence():
+    text = "تظاهر المئات في عمّان. واعتقلت الشرطة عشرة."
+    seg = segment(normalize(text))
+    k = seg.token_at(text.find("عمّان") + 2)  # inside the name, past the shadda
+    assert k is not None and seg.tokens[k] == "عمان" and seg.sentence_of(k) == 0
+    k = seg.token_at(text.find("الشرطة"))
+    assert k is not None and seg.tokens[k] == "الشرطه" and seg.sentence_of(k) == 1
+    assert seg.token_at(text.find(" ")) is None
