@@ -118,19 +118,19 @@ def scene_agreement(first: Path | Sequence[Path] = SCENES, second: Path = SCENE_
     return {"events": len(rows), "scene_agreement": round(same / len(rows), 3), "disagreements": differ}
 
 
+def _write_sample(path: Path, pairs: list[dict[str, Any]]) -> int:
+    """Write a sample for the second annotator, one (sentence, event) pair a line, without labels."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
+    print(f"wrote {len(pairs)} pairs to {path}")
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
     if argv[:2] == ["scenes", "sample"]:
-        pairs = draw([SCENES], SCENE_SIZE, SCENE_SEED)
-        SCENE_SAMPLE.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
-        print(f"wrote {len(pairs)} events to {SCENE_SAMPLE}")
-        return 0
+        return _write_sample(SCENE_SAMPLE, draw([SCENES], SCENE_SIZE, SCENE_SEED))
     if argv[:2] == ["scenes", "sample-later"]:
-        pairs = draw(SCENES_LATER, SCENE_SIZE_LATER, SCENE_SEED_LATER)
-        SCENE_SAMPLE_LATER.write_text(
-            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8"
-        )
-        print(f"wrote {len(pairs)} events to {SCENE_SAMPLE_LATER}")
-        return 0
+        return _write_sample(SCENE_SAMPLE_LATER, draw(SCENES_LATER, SCENE_SIZE_LATER, SCENE_SEED_LATER))
     if argv[:1] == ["scenes"]:
         report = {
             "scene_sentences": scene_agreement(),
@@ -140,11 +140,7 @@ def main(argv: Sequence[str]) -> int:
         return 0
     files = sorted((ROOT / "annotations").glob("*.jsonl"))
     if argv[:1] == ["sample"]:
-        chosen = [Path(f) for f in argv[1:]] or files
-        SAMPLE.parent.mkdir(parents=True, exist_ok=True)
-        SAMPLE.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in draw(chosen)), encoding="utf-8")
-        print(f"wrote {SIZE} pairs to {SAMPLE}")
-        return 0
+        return _write_sample(SAMPLE, draw([Path(f) for f in argv[1:]] or files))
     if argv[:1] == ["arguments"]:
         # The source/target samples: argument_structures.jsonl (80 events, seed 2027), svo (50, seed 2028).
         first = [ROOT / "arguments" / name for name in ARGUMENT_SECONDS]
