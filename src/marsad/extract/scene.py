@@ -152,7 +152,11 @@ def is_object(seg: Segmented, place: PlaceMention) -> bool:
     return any(context_kind(seg.tokens[k]) in ("demand", "topic") for k in range(lo, place.first_token))
 
 
-def _rank(seg: Segmented, p: PlaceMention, trigger: int) -> tuple[bool, bool, int, int, int]:
+Rank = tuple[bool, bool, int, int, int]
+"""How the rules rank a candidate place (lower first): object, region, locative/opening, distance, position."""
+
+
+def _rank(seg: Segmented, p: PlaceMention, trigger: int) -> Rank:
     return (
         is_object(seg, p),
         p.place.feature == "region",  # "في شرق آسيا" locates an event only when nothing else does
@@ -165,15 +169,23 @@ def _rank(seg: Segmented, p: PlaceMention, trigger: int) -> tuple[bool, bool, in
 def rule_order(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> list[int]:
     """The indices of `here` in the rules' order: not an object of a demand or talk, not a region,
     locative, then dateline-like opening, then nearest the trigger, then earlier."""
-    ranks = [_rank(seg, p, trigger) for p in here]
-    return sorted(range(len(here)), key=lambda i: ranks[i])
+    return _order([_rank(seg, p, trigger) for p in here])
+
+
+def _order(ranks: Sequence[Rank]) -> list[int]:
+    return sorted(range(len(ranks)), key=lambda i: ranks[i])
 
 
 def rule_choice(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> tuple[int, str]:
     """The rules' scene among `here` (its index) and why: the first of `rule_order`, refined by a
     more precise place of the same country next to the trigger; the reason is the first ranking
     key that set it apart from the runner-up ("only" when it had none)."""
-    order = rule_order(seg, here, trigger)
+    return _choice(here, trigger, [_rank(seg, p, trigger) for p in here])
+
+
+def _choice(here: Sequence[PlaceMention], trigger: int, ranks: Sequence[Rank]) -> tuple[int, str]:
+    """`rule_choice` from the candidates' ranks (each computed once)."""
+    order = _order(ranks)
     best = here[order[0]]
     # "في ألمانيا، بوابة براندنبورغ تظاهر المئات" happened at the Gate, in Germany.
     finer = [
@@ -189,22 +201,22 @@ def rule_choice(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> t
         ), "refined"
     if len(order) == 1:
         return order[0], "only"
-    return order[0], _why_scene(_rank(seg, best, trigger), _rank(seg, here[order[1]], trigger))
+    return order[0], _why_scene(ranks[order[0]], ranks[order[1]])
 
 
 def undecided(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> list[int]:
     """The candidates the rules' cues cannot tell apart — where only distance to the trigger would
     decide (`rule_choice` says "nearest"): those equal to the rules' choice on object, region and
     locative/opening. Empty when a cue decided."""
-    return _tied(seg, here, trigger, *rule_choice(seg, here, trigger))
+    ranks = [_rank(seg, p, trigger) for p in here]
+    return _tied(ranks, *_choice(here, trigger, ranks))
 
 
-def _tied(seg: Segmented, here: Sequence[PlaceMention], trigger: int, k: int, why: str) -> list[int]:
-    """`undecided` given the rules' choice `k` and its reason."""
+def _tied(ranks: Sequence[Rank], k: int, why: str) -> list[int]:
+    """`undecided` given the candidates' ranks, the rules' choice `k` and its reason."""
     if why != "nearest":
         return []
-    key = _rank(seg, here[k], trigger)[:3]
-    return [i for i, p in enumerate(here) if _rank(seg, p, trigger)[:3] == key]
+    return [i for i, rank in enumerate(ranks) if rank[:3] == ranks[k][:3]]
 
 
 def bare_tie(seg: Segmented, here: Sequence[PlaceMention], trigger: int) -> bool:
@@ -257,8 +269,9 @@ def _scene(
     candidates — `chosen_by` "learned" when that is not the nearest — or None when the chooser
     scores "none of them" higher (the scene is not named in the sentence) and the pick is not in a
     list governed by a locative word (`locative_list`)."""
-    k, why = rule_choice(seg, here, trigger)
-    tied = _tied(seg, here, trigger, k, why) if chooser is not None else []
+    ranks = [_rank(seg, p, trigger) for p in here]
+    k, why = _choice(here, trigger, ranks)
+    tied = _tied(ranks, k, why) if chooser is not None else []
     if len(tied) > 1 and chooser is not None:
         scores = chooser(seg, setting, trigger, here, event_type)
         pick = max(tied, key=lambda i: (scores[i], i == k))
@@ -269,7 +282,7 @@ def _scene(
     return _chosen(here[k], why)
 
 
-def _why_scene(best: tuple[bool, bool, int, int, int], other: tuple[bool, bool, int, int, int]) -> str:
+def _why_scene(best: Rank, other: Rank) -> str:
     """The first ranking key on which the scene beats the runner-up."""
     if best[0]:
         return "object"  # every place is the object of a demand or a talk: the best of them
