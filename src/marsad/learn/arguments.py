@@ -89,9 +89,9 @@ def is_content_word(token: str) -> bool:
     word = bare(token)
     if len(word) < 3 or not all("\u0621" <= ch <= "\u064a" for ch in word):
         return False
-    if word in NEVER_ACTORS or word.removeprefix("و") in NEVER_ACTORS:
-        return False
     stem = word.removeprefix("و")
+    if word in NEVER_ACTORS or stem in NEVER_ACTORS:
+        return False
     return not any(stem.endswith(x) and stem[: -len(x)] in _GOVERNORS for x in _PRONOUN_SUFFIXES)
 
 
