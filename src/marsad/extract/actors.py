@@ -226,7 +226,10 @@ def agrees_with_preceding_subject(token: str) -> bool:
     """A plural verb follows its subject: "المشاركون رفعوا" (a verb-first clause has a singular
     verb: "رفع المشاركون"), so a plural-marked trigger takes its source from before it."""
     word = bare(token)
-    return len(word) > 4 and word.endswith(("وا", "ون")) and not word.startswith("ال")
+    if word.startswith("ال"):
+        return False
+    # Four letters are enough for "وا" (دعوا، رأوا، نفوا) but not for "ون": شؤون، عيون، سجون are nouns.
+    return (len(word) > 3 and word.endswith("وا")) or (len(word) > 4 and word.endswith("ون"))
 
 
 def _assign_victims(first: int, last: int, tokens: Sequence[str], found: Sequence[Mention]) -> Roles:

@@ -168,6 +168,22 @@ def _boundaries(tokens: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
     return punct, rel
 
 
+def _number(token: str) -> bool:
+    word = bare(token)
+    return word.isdigit() or word in NUMBER_WORDS
+
+
+def is_counted(tokens: Sequence[str], first: int, lo: int) -> bool:
+    """A mention counted by the number before it: "ستة متشددين"، "20 شخصا", or partitive "ثمانية من
+    عناصر الشرطة"، "اثنان من جنوده" — victims or participants, not who acted. `lo`: the sentence's
+    first token (no look beyond it)."""
+    if first - 1 < lo:
+        return False
+    if _number(tokens[first - 1]):
+        return True
+    return first - 2 >= lo and bare(tokens[first - 1]) == "من" and _number(tokens[first - 2])
+
+
 def _after_state(frame: EventFrame, pool: Sequence[Mention]) -> str:
     """What stands right after the trigger: no candidate, a counted one ("قتلت ثلاثة مسلحين"), one
     after a preposition, or a plain noun — in a verb-first clause the subject comes there, so
@@ -177,7 +193,7 @@ def _after_state(frame: EventFrame, pool: Sequence[Mention]) -> str:
         return "none"
     m = after[0]
     prev = bare(frame.tokens[m.first - 1])
-    if prev.isdigit() or prev in NUMBER_WORDS:
+    if is_counted(frame.tokens, m.first, frame.first):
         return "counted"
     if m.prefixed or prev in _PREPOSITIONS:
         return "prep"
@@ -239,7 +255,7 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
         out.append(f"lam_of_noun|{side}|{frame.form}")  # "القبضة الحديدية للنظام"، "هجوم للجيش": whose act
     if prev2 in AGENT_MARKERS or prev.startswith(AGENT_PREFIXES):
         out.append(f"agent_marker|{side}")
-    if prev.isdigit() or prev in NUMBER_WORDS:
+    if is_counted(t, m.first, frame.first):
         out.append(f"counted|{side}")
     if (m.first, m.last) in frame.speaking:
         out.append("speaker")

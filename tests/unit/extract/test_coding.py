@@ -188,3 +188,14 @@ def test_counted_protesters_as_subject_still_make_a_protest_mention():
 
     events = code_text("ندد آلاف المتظاهرين في العاصمة بقرار الحكومة.", min_confidence=0)
     assert any(e.event_type == "PROTEST" for e in events)
+
+
+@pytest.mark.parametrize(("word", "plural"), [("دعوا", True), ("ودعوا", True), ("رفضوا", True), ("يتظاهرون", True),
+                                              ("شؤون", False), ("سجون", False), ("دعا", False), ("الحوثيون", False)])  # fmt: skip
+def test_a_plural_verb_carries_its_subject(word, plural):
+    """"ودعوا الحكومة": the noun after a plural verb is its object (four letters suffice for وا;
+    four-letter words in ون are mostly nouns: شؤون، سجون)."""
+    from marsad.extract.actors import agrees_with_preceding_subject
+    from marsad.text.normalize import normalize
+
+    assert agrees_with_preceding_subject(normalize(word).text) is plural

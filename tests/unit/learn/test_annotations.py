@@ -91,7 +91,7 @@ def test_the_argument_samples_are_complete_and_scored() -> None:
         )
         assert (arguments / name).is_file()
     result = agreement([arguments / name for name in ARGUMENT_SECONDS], seconds)
-    assert result["pairs"] == 130
+    assert result["pairs"] == 180
     assert 0.0 <= result["source_span_agreement"] <= 1.0
 
 

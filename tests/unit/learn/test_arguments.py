@@ -177,3 +177,16 @@ def test_a_source_never_takes_in_the_target():
                 checked += 1
                 assert e.source.end <= e.target.start or e.target.end <= e.source.start, (e.source, e.target)
     assert checked > 50
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "counted"),
+    [("قتل ثمانية من عناصر الشرطة", 3, True), ("قتل 20 شخصا", 2, True), ("قتل اثنان من جنوده", 3, True),
+     ("قتل ستة متشددين", 2, True), ("هاجم مسلحون من عناصر الحركة", 3, False), ("قتلت الشرطة متظاهرا", 2, False),
+     ("من عناصر الشرطة", 1, False)],
+)  # fmt: skip
+def test_a_counted_or_partitive_mention_is_counted(text, first, counted):
+    """"ثمانية من عناصر الشرطة" is counted like "ستة متشددين": victims, not who acted."""
+    from marsad.learn.arguments import is_counted
+
+    assert is_counted(segment(normalize(text)).tokens, first, 0) is counted
