@@ -99,6 +99,21 @@ def mentions(matches: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Me
     return out
 
 
+# Actor kinds that are names: a trigger word inside one is part of the name, not an event.
+NAME_KINDS = frozenset({"person", "org", "country", "capital", "nisba", "demonym"})
+
+
+def name_spans(matches: list[Match[ActorEntry]]) -> list[tuple[int, int]]:
+    """(first, last) of the named actors among the actor lexicon's matches: people ("سامح شكري"),
+    organisations ("قوات الدعم السريع"), countries ("تشاد") and their nisbas ("التشادي")."""
+    return [(m.first, m.last) for m in select_longest(matches) if m.payload.kind in NAME_KINDS]
+
+
+def inside_name(first: int, last: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Tokens [first, last) lie inside one of `spans` (`name_spans`)."""
+    return any(lo <= first and last <= hi for lo, hi in spans)
+
+
 def is_place(tokens: Sequence[str], mention: Mention) -> bool:
     """A country or capital used as a location: "في إيران", "بطهران", "من بغداد"."""
     if mention.kind not in _PLACE_KINDS:

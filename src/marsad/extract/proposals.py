@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marsad.extract.actors import VICTIM_KEYS, Mention, Roles, assign, mentions, speakers, unknown_source
+from marsad.extract.actors import (
+    VICTIM_KEYS,
+    Mention,
+    Roles,
+    assign,
+    inside_name,
+    mentions,
+    name_spans,
+    speakers,
+    unknown_source,
+)
 from marsad.extract.eventive import (
     clause_depth,
     confidence,
@@ -21,8 +31,19 @@ from marsad.learn.arguments import EventFrame
 from marsad.learn.features import CandidateView, SentenceView, frame_positions
 from marsad.lexicon.loader import Lexicon
 from marsad.ontology import QUAD_CLASS
+from marsad.text.morph import bare
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented, Sentence, segment
+
+# A call addressed to God is a prayer, not a political demand: "ودعا الله أن يحفظ البلاد".
+_DIVINE = frozenset({"الله", "لله", "المولي", "ربه", "ربنا", "الباري", "العلي"})
+
+
+def is_prayer(candidate: Candidate, tokens: tuple[str, ...], last: int) -> bool:
+    """A REQUEST whose next word names God (دعا الله، سائلا المولى، يدعو ربه)."""
+    after = candidate.trigger.last
+    return candidate.trigger.payload.event_type == "REQUEST" and after < last and bare(tokens[after]) in _DIVINE
+
 
 # Burning, smashing and stone-throwing by protesters or civilians is a riot (PLOVER PROTEST
 # riot), not an assault: "أضرم المحتجون النار في الإطارات".
@@ -111,7 +132,18 @@ def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence) -> tuple[Sente
     candidates = detect(lexicon, tokens, first, last, cues, trigger_starts)
     if not candidates:
         return empty, []
-    found = mentions(lexicon.actor_matcher.find(tokens, first, last, actor_starts), tokens)
+    actor_matches = lexicon.actor_matcher.find(tokens, first, last, actor_starts)
+    # A trigger word inside a name is the name: "سامح شكري" does not thank, "تشاد" does not
+    # praise, "قوات الدعم السريع" supports nobody.
+    names = name_spans(actor_matches)
+    candidates = [
+        c
+        for c in candidates
+        if not inside_name(c.trigger.first, c.trigger.last, names) and not is_prayer(c, tokens, last)
+    ]
+    if not candidates:
+        return empty, []
+    found = mentions(actor_matches, tokens)
     reports = [c.last for c in cues if c.payload.kind == "report"]
     ctx = _Context(
         tokens,

@@ -199,3 +199,30 @@ def test_a_plural_verb_carries_its_subject(word, plural):
     from marsad.text.normalize import normalize
 
     assert agrees_with_preceding_subject(normalize(word).text) is plural
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["والتقى وزير الخارجية المصري سامح شكري نظيره الأردني في القاهرة أمس.",  # شكري: thanks
+     "وأعلنت تشاد أنها سترسل قوات إلى مالي.",  # تشاد: praises
+     "ونقلت الوكالة عن الرئيس التشادي قوله إن بلاده ستواصل الحرب.",
+     "قالت قوات الدعم السريع إنها سيطرت على المدينة."],  # الدعم: support
+)  # fmt: skip
+def test_a_trigger_word_inside_a_name_is_the_name(text):
+    """The lexicon's actor names win over its trigger words: no SUPPORT from "شكري" or "تشاد"."""
+    from marsad.pipeline import code_text
+
+    assert not [e for e in code_text(text, min_confidence=0) if e.event_type == "SUPPORT"]
+
+
+@pytest.mark.parametrize("text", ["ودعا الله أن يحفظ المملكة وقيادتها من كل مكروه.", "وختم كلمته داعيا المولى أن يتغمد الفقيد برحمته."])
+def test_a_call_to_god_is_a_prayer_not_a_request(text):
+    from marsad.pipeline import code_text
+
+    assert not [e for e in code_text(text, min_confidence=0) if e.event_type == "REQUEST"]
+
+
+def test_a_call_to_people_is_still_a_request():
+    assert factual("ودعا الأمين العام الأطراف إلى وقف إطلاق النار فورا.", "REQUEST") or events(
+        "ودعا الأمين العام الأطراف إلى وقف إطلاق النار فورا.", "REQUEST"
+    )
