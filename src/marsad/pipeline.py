@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from marsad.extract.actor_fill import drop_place_actors, fill_actors
-from marsad.extract.actors import Mention, Roles, relative_between
+from marsad.extract.actors import Mention, Roles, named_countries, relative_between
 from marsad.extract.dates import DateMention, find_dates, to_when
 from marsad.extract.events import Candidate
 from marsad.extract.merge import merge_sentence_events
@@ -78,8 +78,9 @@ def _events_of_sentence(
     s_index: int,
     article_id: str | None,
     floors: dict[str, float],
-) -> list[tuple[int, Event]]:
-    """The sentence's events, each with the index of its trigger's first token.
+) -> tuple[list[tuple[int, Event]], list[str]]:
+    """The sentence's events, each with the index of its trigger's first token, and the countries
+    of the named people and organisations the sentence's proposals found (`named_countries`).
 
     The detector's probability becomes `Event.confidence`; a factual candidate under the floor
     of its type (`floors`, "*" for the others) is dropped, a negated or hypothetical one is kept
@@ -88,7 +89,8 @@ def _events_of_sentence(
     sentence = seg.sentences[s_index]
     view, proposals = propose(lexicon, seg, sentence)
     if not proposals:
-        return []
+        return [], []
+    named = named_countries(proposals[0].mentions)
     evidence_span = seg.norm.orig_span(sentence.start, sentence.end)
     events: list[tuple[int, Event]] = []
     scores = detector.probabilities([p.view for p in proposals], view)
@@ -101,7 +103,7 @@ def _events_of_sentence(
             for source in sources(p.frame, pool, roles.source, roles.target):
                 event = _event(seg, evidence_span, p.candidate, p.roles, Roles(source, roles.target), score, article_id)
                 events.append((p.candidate.trigger.first, event))
-    return events
+    return events, named
 
 
 # Words before a place name that make it the scene of the event ("في برلين", "أمام السفارة في ...").
@@ -219,14 +221,19 @@ def code_text(
     chooser = deciding.score if deciding is not None else None
     floors = model.floors(min_confidence)
     seg = segment(normalize(text))
+    found: list[list[tuple[int, Event]]] = []
+    actors: list[tuple[int, str]] = []  # the named actors of the sentences with candidates vote on places
+    for s_index in range(len(seg.sentences)):
+        sentence_events, named = _events_of_sentence(lex, model, ranker, seg, s_index, article_id, floors)
+        found.append(sentence_events)
+        actors.extend((s_index, iso3) for iso3 in named)
     events: list[Event] = []
-    setting: Setting | None = None
-    for s_index, sentence in enumerate(seg.sentences):
-        found = _events_of_sentence(lex, model, ranker, seg, s_index, article_id, floors)
-        if found:
-            setting = setting or make_setting(seg, date, gazetteer or load_gazetteer())
-            situated = _situate(seg, setting, sentence, s_index, found, chooser, ties)
-            events.extend(merge_sentence_events([fill_actors(e) for e in situated]))
+    if any(found):
+        setting = make_setting(seg, date, gazetteer or load_gazetteer(), actors)
+        for s_index, sentence in enumerate(seg.sentences):
+            if found[s_index]:
+                situated = _situate(seg, setting, sentence, s_index, found[s_index], chooser, ties)
+                events.extend(merge_sentence_events([fill_actors(e) for e in situated]))
     if relevance_gate and events:
         return gate(events, model, seg.tokens)
     return events

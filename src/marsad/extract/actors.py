@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from marsad.lexicon.loader import ActorEntry
+from marsad.lexicon.loader import ActorEntry, Lexicon
 from marsad.lexicon.matcher import Match, compile_pattern, select_longest
 from marsad.text.morph import bare
-from marsad.text.segment import PUNCT
+from marsad.text.segment import PUNCT, Segmented
 
 _QUALIFIERS = frozenset({"nisba", "demonym", "country", "capital"})
 # Triggers whose nearby nouns are the victims: "قتل 20 شخصا", "ثلاثة جنود قتلوا", "مقتل ستة".
@@ -112,6 +112,29 @@ def name_spans(matches: list[Match[ActorEntry]]) -> list[tuple[int, int]]:
 def inside_name(first: int, last: int, spans: Sequence[tuple[int, int]]) -> bool:
     """Tokens [first, last) lie inside one of `spans` (`name_spans`)."""
     return any(lo <= first and last <= hi for lo, hi in spans)
+
+
+# Named actors whose country says where their article is: "حزب الله" puts طرابلس in Lebanon.
+_VOTING_KINDS = frozenset({"person", "org"})
+
+
+def named_countries(found: Sequence[Mention]) -> list[str]:
+    """The countries of the named people and organisations among a sentence's mentions (IGO, NGO
+    ... included: they match no place, so they never vote)."""
+    return [m.country for m in found if m.kind in _VOTING_KINDS and m.country]
+
+
+def actor_countries(lexicon: Lexicon, seg: Segmented) -> list[tuple[int, str]]:
+    """(sentence index, country) of the named people and organisations of every sentence of the
+    article (`marsad places`; coding takes them from the proposals it has already made)."""
+    out: list[tuple[int, str]] = []
+    for s_index, sentence in enumerate(seg.sentences):
+        first, last = sentence.first_token, sentence.last_token
+        starts = lexicon.heads.scan(seg.tokens, first, last)[2]
+        if starts:
+            found = mentions(lexicon.actor_matcher.find(seg.tokens, first, last, starts), seg.tokens)
+            out.extend((s_index, iso3) for iso3 in named_countries(found))
+    return out
 
 
 def is_place(tokens: Sequence[str], mention: Mention) -> bool:

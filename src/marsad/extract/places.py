@@ -21,6 +21,7 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import partial
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from marsad.extract.place_rules import (
@@ -279,9 +280,15 @@ def _implied_countries(seg: Segmented, infos: list[_TokenInfo], notable: list[in
 
 
 def _context(
-    cands: list[_Candidate], seg: Segmented, gaz: Gazetteer, infos: list[_TokenInfo], notable: list[int]
+    cands: list[_Candidate],
+    seg: Segmented,
+    gaz: Gazetteer,
+    infos: list[_TokenInfo],
+    notable: list[int],
+    actors: Sequence[tuple[int, str]] = (),
 ) -> tuple[dict[str, float], dict[int, set[str]]]:
-    """Country weights over the article and the countries of each sentence."""
+    """Country weights over the article and the countries of each sentence: places of one country
+    (weight 1), nisbas and named actors (`actors`: (sentence, iso3), weight 0.5 each)."""
     article: dict[str, float] = {}
     by_sentence: dict[int, set[str]] = {}
     for c in cands:
@@ -293,7 +300,7 @@ def _context(
             assert iso3 is not None
             article[iso3] = article.get(iso3, 0.0) + 1.0
             by_sentence.setdefault(c.sentence, set()).add(iso3)
-    for s, iso3 in _implied_countries(seg, infos, notable):
+    for s, iso3 in (*_implied_countries(seg, infos, notable), *actors):
         article[iso3] = article.get(iso3, 0.0) + 0.5
         by_sentence.setdefault(s, set()).add(iso3)
     return article, by_sentence
@@ -490,15 +497,17 @@ def _named_elsewhere(cands: list[_Candidate], c: _Candidate, iso3: str | None, g
     return not others or iso3 in countries
 
 
-def find_places(seg: Segmented, gaz: Gazetteer) -> list[PlaceMention]:
-    """Every place named in the text, resolved, in text order.
+def find_places(seg: Segmented, gaz: Gazetteer, actors: Sequence[tuple[int, str]] = ()) -> list[PlaceMention]:
+    """Every place named in the text, resolved, in text order. `actors`: (sentence, iso3) of the
+    article's named actors (`extract.actors.actor_countries`), which vote for their country as a
+    nisba does ("حزب الله" and "طرابلس" in one article: Tripoli, Lebanon).
 
     >>> [m.place.name_en for m in find_places(segment(normalize("تظاهر المئات في بغداد")), load_gazetteer())]
     ['Baghdad']
     """
     infos, notable = _token_infos(seg, gaz)
     cands = _recognise(seg, gaz, infos, notable)
-    article, by_sentence = _context(cands, seg, gaz, infos, notable)
+    article, by_sentence = _context(cands, seg, gaz, infos, notable, actors)
     units = _units_named(cands, gaz) if gaz.namesakes else {}
     mentions: list[PlaceMention] = []
     for k, c in enumerate(cands):
@@ -533,6 +542,9 @@ def place_records(text: str, article_id: str | None = None) -> list[dict[str, An
     >>> [(r["text"], r["country_iso3"]) for r in place_records("وصل الوزير إلى القاهرة")]
     [('القاهرة', 'EGY')]
     """
+    from marsad.extract.actors import actor_countries
+    from marsad.lexicon.loader import default_lexicon
+
     seg = segment(normalize(text))
     return [
         {
@@ -549,5 +561,5 @@ def place_records(text: str, article_id: str | None = None) -> list[dict[str, An
             "score": m.score,
             "resolved_by": m.place.resolved_by,
         }
-        for m in find_places(seg, load_gazetteer())
+        for m in find_places(seg, load_gazetteer(), actor_countries(default_lexicon(), seg))
     ]

@@ -102,8 +102,11 @@ def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMenti
     return None
 
 
-def setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> Setting:
-    """The article's places (per sentence, inherited per paragraph, dateline) and date anchor."""
+def setting(
+    seg: Segmented, record_date: str | None, gazetteer: Gazetteer, actors: Sequence[tuple[int, str]] = ()
+) -> Setting:
+    """The article's places (per sentence, inherited per paragraph, dateline) and date anchor;
+    `actors` (sentence, iso3) of its named actors help tell namesake places apart (`find_places`)."""
     anchor: When | None = None
     day = parse_record_date(record_date)
     if day is not None:
@@ -111,7 +114,7 @@ def setting(seg: Segmented, record_date: str | None, gazetteer: Gazetteer) -> Se
     else:
         anchor = dateline_date(seg.norm)
         day = dt.date.fromisoformat(anchor.date) if anchor else None
-    places = find_places(seg, gazetteer)
+    places = find_places(seg, gazetteer, actors)
     grouped: dict[int, list[PlaceMention]] = {}
     for p in places:
         grouped.setdefault(p.sentence, []).append(p)

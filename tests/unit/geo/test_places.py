@@ -108,6 +108,22 @@ def test_tripoli_follows_the_country_context(gaz: Gazetteer):
     assert found("وصل الوفد إلى طرابلس قادما من بنغازي", gaz)[0] == ("طرابلس", "Tripoli", "LBY")
 
 
+def test_named_actors_vote_for_their_country():
+    """A party or person of the actor lexicon places a namesake town in its country ("تيار المستقبل"
+    is Lebanese), as a nisba does; without it Tripoli is the Libyan capital. In coding the votes
+    come from the proposals; `marsad places` matches the actors itself."""
+    from marsad.pipeline import code_text
+
+    lebanese = "قال تيار المستقبل إن ثلاثة أشخاص قتلوا في اشتباكات مسلحة في طرابلس أمس."
+    plain = "قالت مصادر إن ثلاثة أشخاص قتلوا في اشتباكات مسلحة في طرابلس أمس."
+    assert [(r["country_iso3"], r["resolved_by"]) for r in place_records(lebanese)] == [("LBN", "sentence")]
+    assert [r["country_iso3"] for r in place_records(plain)] == ["LBY"]
+    (event,) = [e for e in code_text(lebanese) if e.event_type == "ASSAULT"]
+    assert event.location is not None and event.location.country_iso3 == "LBN"
+    (event,) = [e for e in code_text(plain) if e.event_type == "ASSAULT"]
+    assert event.location is not None and event.location.country_iso3 == "LBY"
+
+
 def test_amman_in_a_jordanian_sentence_and_oman_otherwise(gaz: Gazetteer):
     assert found("وصل الوزير إلى عمان قادما من الأردن", gaz)[0] == ("عمان", "Amman", "JOR")
     assert found("وقعت عمان اتفاقا تجاريا", gaz)[0] == ("عمان", "Oman", "OMN")
