@@ -98,9 +98,15 @@ def place_context() -> dict[str, str]:
 
 
 def context_kind(token: str) -> str | None:
-    """The kind of a context word, through its clitics (بمطار → مطار facility)."""
+    """The kind of a context word, through its clitics and article (بمطار → مطار facility; بإسقاط
+    النظام في إيران: النظام → نظام demand)."""
     context = place_context()
-    return next((context[f] for f in word_forms(token) if f in context), None)
+    for form in word_forms(token):
+        if form in context:
+            return context[form]
+        if form.startswith("ال") and len(form) > 4 and form[2:] in context:
+            return context[form[2:]]
+    return None
 
 
 _CONJ = "وف"

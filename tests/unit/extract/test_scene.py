@@ -39,6 +39,17 @@ def test_the_object_of_a_demand_is_not_the_scene():
     assert [p for p, _ in places("خرجت مسيرة حاشدة في برشلونة للمطالبة باستقلال كتالونيا.")] == ["Barcelona"]
 
 
+def test_a_definite_demand_word_makes_its_place_an_object():
+    """"النظام" with the article is the context word "نظام": the regime "في إيران" is what is
+    demanded, the protest is in Canada."""
+    from marsad.extract.place_rules import context_kind
+
+    assert context_kind("النظام") == context_kind("نظام") == "demand"
+    text = "وتجمع المئات في أوتاوا، وطالب المشاركون بإسقاط النظام في إيران."
+    found = [e.location for e in marsad.code(text, min_confidence=0, scenes="rules") if e.event_type == "REQUEST"]
+    assert [(p.name_en, p.chosen_by) for p in found if p] == [("Ottawa", "not-object")]
+
+
 def test_the_object_of_a_demand_is_the_place_when_there_is_no_other():
     assert [p for p, _ in places("خرجت مسيرة حاشدة للمطالبة باستقلال كتالونيا.")] == ["Catalunya"]
 
