@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from marsad.extract.place_rules import (

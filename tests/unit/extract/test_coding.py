@@ -193,7 +193,7 @@ def test_counted_protesters_as_subject_still_make_a_protest_mention():
 @pytest.mark.parametrize(("word", "plural"), [("دعوا", True), ("ودعوا", True), ("رفضوا", True), ("يتظاهرون", True),
                                               ("شؤون", False), ("سجون", False), ("دعا", False), ("الحوثيون", False)])  # fmt: skip
 def test_a_plural_verb_carries_its_subject(word, plural):
-    """"ودعوا الحكومة": the noun after a plural verb is its object (four letters suffice for وا;
+    """In "ودعوا الحكومة" the noun after a plural verb is its object (four letters suffice for وا;
     four-letter words in ون are mostly nouns: شؤون، سجون)."""
     from marsad.extract.actors import agrees_with_preceding_subject
     from marsad.text.normalize import normalize
@@ -215,7 +215,9 @@ def test_a_trigger_word_inside_a_name_is_the_name(text):
     assert not [e for e in code_text(text, min_confidence=0) if e.event_type == "SUPPORT"]
 
 
-@pytest.mark.parametrize("text", ["ودعا الله أن يحفظ المملكة وقيادتها من كل مكروه.", "وختم كلمته داعيا المولى أن يتغمد الفقيد برحمته."])
+@pytest.mark.parametrize(
+    "text", ["ودعا الله أن يحفظ المملكة وقيادتها من كل مكروه.", "وختم كلمته داعيا المولى أن يتغمد الفقيد برحمته."]
+)
 def test_a_call_to_god_is_a_prayer_not_a_request(text):
     from marsad.pipeline import code_text
 

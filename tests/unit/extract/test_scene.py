@@ -40,7 +40,7 @@ def test_the_object_of_a_demand_is_not_the_scene():
 
 
 def test_a_definite_demand_word_makes_its_place_an_object():
-    """"النظام" with the article is the context word "نظام": the regime "في إيران" is what is
+    """ "النظام" with the article is the context word "نظام": the regime "في إيران" is what is
     demanded, the protest is in Canada."""
     from marsad.extract.place_rules import context_kind
 

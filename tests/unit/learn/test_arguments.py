@@ -186,7 +186,7 @@ def test_a_source_never_takes_in_the_target():
      ("من عناصر الشرطة", 1, False)],
 )  # fmt: skip
 def test_a_counted_or_partitive_mention_is_counted(text, first, counted):
-    """"ثمانية من عناصر الشرطة" is counted like "ستة متشددين": victims, not who acted."""
+    """A partitive "ثمانية من عناصر الشرطة" is counted like "ستة متشددين": victims, not actors."""
     from marsad.learn.arguments import is_counted
 
     assert is_counted(segment(normalize(text)).tokens, first, 0) is counted
