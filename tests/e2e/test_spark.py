@@ -305,12 +305,17 @@ def test_a_record_never_raises_out_of_code_record():
     assert code_record(4, "f.jsonl", "[1, 2]", boom).error[3] == "f.jsonl#4: a record must be a JSON object"
 
 
-def _free_port() -> int:
+def _free_ports(n: int) -> list[int]:
+    """`n` distinct free ports: the probes are held open together, so no two calls can be handed the
+    same port (a worker's UI on the master's UI port made the status page HTML, not JSON)."""
     import socket
+    from contextlib import ExitStack
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    with ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(n)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 def _spark_bin(name):
@@ -326,7 +331,7 @@ def _alive_workers(ui_port):
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/json/", timeout=2) as page:
             return int(json.load(page).get("aliveworkers", 0))
-    except OSError:
+    except (OSError, ValueError):  # not up yet, or another page answered on the port: keep waiting
         return 0
 
 
@@ -334,7 +339,8 @@ class StandaloneCluster:
     """A Spark standalone master and two one-core workers on 127.0.0.1, from the pyspark distribution."""
 
     def __init__(self, root):
-        self.root, self.port, self.ui_port = root, _free_port(), _free_port()
+        self.root = root
+        self.port, self.ui_port, *self.worker_ui_ports = _free_ports(4)
         self.url = f"spark://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {
             "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_LOG_DIR": str(root / "logs"), "PYSPARK_PYTHON": sys.executable}  # fmt: skip
@@ -352,13 +358,16 @@ class StandaloneCluster:
             work = self.root / f"worker{n}"
             work.mkdir()
             self._start("org.apache.spark.deploy.worker.Worker", self.url, "--host", "127.0.0.1", "--cores", "1",
-                        "--memory", "1g", "--webui-port", str(_free_port()), "--work-dir", str(work))  # fmt: skip
+                        "--memory", "1g", "--webui-port", str(self.worker_ui_ports[n]), "--work-dir", str(work))  # fmt: skip
         deadline = time.monotonic() + 90
-        while _alive_workers(self.ui_port) < 2:
-            if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
-                self.__exit__(None, None, None)
-                raise RuntimeError(f"the cluster did not start; logs in {self.root}")
-            time.sleep(0.5)
+        try:
+            while _alive_workers(self.ui_port) < 2:
+                if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                    raise RuntimeError(f"the cluster did not start; logs in {self.root}")
+                time.sleep(0.5)
+        except BaseException:
+            self.__exit__(None, None, None)  # never leave daemons behind, whatever went wrong
+            raise
         return self
 
     def __exit__(self, *exc):
