@@ -76,7 +76,12 @@ def _single(tokens: Sequence[str], match: Match[ActorEntry]) -> Mention:
 
 def mentions(matches: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Mention]:
     """Merge lexicon matches into actor mentions (agent + following nisba/country = one)."""
-    chosen = [m for m in select_longest(matches) if m.payload.kind != "stop"]
+    return merged_mentions(select_longest(matches), tokens)
+
+
+def merged_mentions(selected: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Mention]:
+    """`mentions` of matches already made non-overlapping by `select_longest`."""
+    chosen = [m for m in selected if m.payload.kind != "stop"]
     out: list[Mention] = []
     i = 0
     while i < len(chosen):
@@ -103,10 +108,11 @@ def mentions(matches: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Me
 NAME_KINDS = frozenset({"person", "org", "country", "capital", "nisba", "demonym"})
 
 
-def name_spans(matches: list[Match[ActorEntry]]) -> list[tuple[int, int]]:
-    """(first, last) of the named actors among the actor lexicon's matches: people ("سامح شكري"),
-    organisations ("قوات الدعم السريع"), countries ("تشاد") and their nisbas ("التشادي")."""
-    return [(m.first, m.last) for m in select_longest(matches) if m.payload.kind in NAME_KINDS]
+def name_spans(selected: list[Match[ActorEntry]]) -> list[tuple[int, int]]:
+    """(first, last) of the named actors among the actor lexicon's matches (made non-overlapping by
+    `select_longest`): people ("سامح شكري"), organisations ("قوات الدعم السريع"), countries ("تشاد")
+    and their nisbas ("التشادي")."""
+    return [(m.first, m.last) for m in selected if m.payload.kind in NAME_KINDS]
 
 
 def inside_name(first: int, last: int, spans: Sequence[tuple[int, int]]) -> bool:

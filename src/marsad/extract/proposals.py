@@ -13,7 +13,7 @@ from marsad.extract.actors import (
     Roles,
     assign,
     inside_name,
-    mentions,
+    merged_mentions,
     name_spans,
     speakers,
     unknown_source,
@@ -30,6 +30,7 @@ from marsad.extract.events import Candidate, detect
 from marsad.learn.arguments import EventFrame
 from marsad.learn.features import CandidateView, SentenceView, frame_positions
 from marsad.lexicon.loader import Lexicon
+from marsad.lexicon.matcher import select_longest
 from marsad.ontology import QUAD_CLASS
 from marsad.text.morph import bare
 from marsad.text.normalize import normalize
@@ -132,7 +133,7 @@ def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence) -> tuple[Sente
     candidates = detect(lexicon, tokens, first, last, cues, trigger_starts)
     if not candidates:
         return empty, []
-    actor_matches = lexicon.actor_matcher.find(tokens, first, last, actor_starts)
+    actor_matches = select_longest(lexicon.actor_matcher.find(tokens, first, last, actor_starts))
     # A trigger word inside a name is the name: "سامح شكري" does not thank, "تشاد" does not
     # praise, "قوات الدعم السريع" supports nobody.
     names = name_spans(actor_matches)
@@ -143,7 +144,7 @@ def propose(lexicon: Lexicon, seg: Segmented, sentence: Sentence) -> tuple[Sente
     ]
     if not candidates:
         return empty, []
-    found = mentions(actor_matches, tokens)
+    found = merged_mentions(actor_matches, tokens)
     reports = [c.last for c in cues if c.payload.kind == "report"]
     ctx = _Context(
         tokens,
