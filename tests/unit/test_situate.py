@@ -93,6 +93,18 @@ def test_dateline_place_is_inherited_and_says_so():
     assert event.location.basis == "dateline"
 
 
+def test_a_dateline_after_a_headline_line_is_the_dateline():
+    # Scraped articles open with their headline on a line of its own, then "الخرطوم - ...".
+    body = "الخرطوم - قال مسؤول إن الوضع هادئ.\nوأحرق المحتجون الإطارات وقطعوا الطريق الرئيسي مساء أمس."
+    event = _first(marsad.code("احتجاجات على الغلاء\n\n" + body, date="2024-03-10"), "PROTEST")
+    assert event.location is not None and event.location.country_iso3 == "SDN"
+    assert event.location.basis == "dateline"
+    # The headline's own sentence continuing on the same line is not a headline: no dateline there.
+    text = "وقال مسؤول إن الوضع هادئ، الخرطوم - تغيرت الأمور.\nوأحرق المحتجون الإطارات مساء أمس."
+    event = _first(marsad.code(text, date="2024-03-10"), "PROTEST")
+    assert event.location is None or event.location.basis != "dateline"
+
+
 def test_a_name_beginning_with_ba_is_not_the_preposition():
     # برلين and بغداد begin with ب; "في" makes طهران the scene only when it is one.
     event = _first(marsad.code("تظاهر المئات في برلين تضامنا مع المحتجين في طهران.", date="2024-01-01"), "PROTEST")

@@ -91,10 +91,14 @@ def paragraphs(seg: Segmented) -> tuple[int, ...]:
 
 
 def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"."""
+    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -" — in its
+    first sentence, or in the second when the first is a line of its own (a headline)."""
     text = seg.norm.text
+    opening = {0}
+    if len(seg.sentences) > 1 and "\n" in text[seg.sentences[0].end : seg.sentences[1].start]:
+        opening.add(1)
     for p in places:
-        if p.sentence != 0 or p.first_token > 1:
+        if p.sentence not in opening or p.first_token - seg.sentences[p.sentence].first_token > 1:
             continue
         rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
         if rest[:1] in "-–—ـ:(":
