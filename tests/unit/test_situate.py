@@ -105,6 +105,17 @@ def test_a_dateline_after_a_headline_line_is_the_dateline():
     assert event.location is None or event.location.basis != "dateline"
 
 
+def test_a_byline_ending_in_a_place_is_a_dateline():
+    # Saudi outlets sign "author- outlet- city:" before the text.
+    text = "عوض الفهمي- سبق- مكة المكرمة: عقد أطباء اجتماعا في المستشفى.\nواعتصم العشرات من الموظفين مطالبين برواتبهم."
+    event = _first(marsad.code(text, date="2015-08-01"), "PROTEST")
+    assert event.location is not None and event.location.name_en == "Makkah" and event.location.basis == "dateline"
+    # A place after a dash but far into the sentence, or not before a colon, is no byline.
+    text = "قال مدير الإدارة إن العمل جار في عدة مدن ومنها - مكة المكرمة: وغيرها.\nواعتصم العشرات مطالبين برواتبهم."
+    event = _first(marsad.code(text, date="2015-08-01"), "PROTEST")
+    assert event.location is None or event.location.basis != "dateline"
+
+
 def test_a_name_beginning_with_ba_is_not_the_preposition():
     # برلين and بغداد begin with ب; "في" makes طهران the scene only when it is one.
     event = _first(marsad.code("تظاهر المئات في برلين تضامنا مع المحتجين في طهران.", date="2024-01-01"), "PROTEST")

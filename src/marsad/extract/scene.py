@@ -90,18 +90,27 @@ def paragraphs(seg: Segmented) -> tuple[int, ...]:
     return tuple(bisect_right(breaks, s.start) for s in seg.sentences)
 
 
+_DASHES = "-–—ـ"
+BYLINE_REACH = 8  # tokens: "عوض الفهمي- سبق- مكة المكرمة:" — an author and an outlet before the place
+
+
 def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -" — in its
+    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -", or ends
+    a byline of dash-separated parts before a colon ("عوض الفهمي- سبق- مكة المكرمة: ...") — in the
     first sentence, or in the second when the first is a line of its own (a headline)."""
     text = seg.norm.text
     opening = {0}
     if len(seg.sentences) > 1 and "\n" in text[seg.sentences[0].end : seg.sentences[1].start]:
         opening.add(1)
     for p in places:
-        if p.sentence not in opening or p.first_token - seg.sentences[p.sentence].first_token > 1:
+        at = p.first_token - seg.sentences[p.sentence].first_token if p.sentence in opening else BYLINE_REACH + 1
+        if at > BYLINE_REACH:
             continue
         rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
-        if rest[:1] in "-–—ـ:(":
+        if at <= 1 and rest[:1] in _DASHES + ":(":
+            return p
+        before = text[seg.sentences[p.sentence].start : seg.starts[p.first_token]].rstrip()
+        if rest[:1] == ":" and before[-1:] in _DASHES and "\n" not in before:
             return p
     return None
 
