@@ -116,6 +116,17 @@ def test_a_byline_ending_in_a_place_is_a_dateline():
     assert event.location is None or event.location.basis != "dateline"
 
 
+def test_a_place_opening_the_article_with_its_date_is_a_dateline():
+    # The Saudi Press Agency's header: "city day month year ... واس".
+    text = "جيزان 25 شوال 1436هـ الموافق 10 اغسطس 2015م واس\nأوضح أمين المنطقة أن العمل جار.\nواعتصم العشرات مطالبين برواتبهم."
+    event = _first(marsad.code(text), "PROTEST")
+    assert event.location is not None and event.location.country_iso3 == "SAU" and event.location.basis == "dateline"
+    # A place followed by a number that is no date is not a dateline.
+    text = "جيزان 25 مدرسة افتتحت هذا العام في المنطقة.\nواعتصم العشرات مطالبين برواتبهم."
+    event = _first(marsad.code(text, date="2015-08-01"), "PROTEST")
+    assert event.location is None or event.location.basis != "dateline"
+
+
 def test_a_name_beginning_with_ba_is_not_the_preposition():
     # برلين and بغداد begin with ب; "في" makes طهران the scene only when it is one.
     event = _first(marsad.code("تظاهر المئات في برلين تضامنا مع المحتجين في طهران.", date="2024-01-01"), "PROTEST")

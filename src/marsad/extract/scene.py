@@ -16,6 +16,7 @@ a club or company named after a city and an actor's nisba are never place mentio
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -92,11 +93,14 @@ def paragraphs(seg: Segmented) -> tuple[int, ...]:
 
 _DASHES = "-–—ـ"
 BYLINE_REACH = 8  # tokens: "عوض الفهمي- سبق- مكة المكرمة:" — an author and an outlet before the place
+# A place that opens the article followed by a day, a month and a year: "جيزان 25 شوال 1436هـ ... واس".
+_DATED = re.compile(r"\d{1,2}\s+\S+\s+\d{4}")
 
 
 def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -", or ends
-    a byline of dash-separated parts before a colon ("عوض الفهمي- سبق- مكة المكرمة: ...") — in the
+    """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"، "جيزان 25
+    شوال 1436هـ ... واس", or ends a byline of dash-separated parts before a colon ("عوض الفهمي- سبق-
+    مكة المكرمة: ...") — in the
     first sentence, or in the second when the first is a line of its own (a headline)."""
     text = seg.norm.text
     opening = {0}
@@ -107,7 +111,7 @@ def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMenti
         if at > BYLINE_REACH:
             continue
         rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
-        if at <= 1 and rest[:1] in _DASHES + ":(":
+        if (at <= 1 and rest[:1] in _DASHES + ":(") or (at == 0 and _DATED.match(rest)):
             return p
         before = text[seg.sentences[p.sentence].start : seg.starts[p.first_token]].rstrip()
         if rest[:1] == ":" and before[-1:] in _DASHES and "\n" not in before:
