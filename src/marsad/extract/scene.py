@@ -100,8 +100,8 @@ _DATED = re.compile(r"\d{1,2}\s+\S+\s+\d{4}")
 def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMention | None:
     """The place that opens the article as a dateline: "بغداد - ..."، "طهران (رويترز) -"، "جيزان 25
     شوال 1436هـ ... واس", or ends a byline of dash-separated parts before a colon ("عوض الفهمي- سبق-
-    مكة المكرمة: ...") — in the
-    first sentence, or in the second when the first is a line of its own (a headline)."""
+    مكة المكرمة: ...") — in the first sentence, or in the second when the first is a line of its
+    own (a headline)."""
     text = seg.norm.text
     opening = {0}
     if len(seg.sentences) > 1 and "\n" in text[seg.sentences[0].end : seg.sentences[1].start]:
