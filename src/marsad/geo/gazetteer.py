@@ -398,7 +398,8 @@ class _Builder:
             if row["feature"] not in FEATURES:
                 raise LexiconError(f"{where}: feature {row['feature']!r} must be one of {FEATURES}")
             iso2 = self.countries[row["iso3"]]["iso"] if row["iso3"] in self.countries else None
-            precision = 1 if row["feature"] in ("city", "landmark") else 3
+            # ACLED's geo precision: a town 1, a district ("قضاء", "مديرية", "مركز" ...) 2, a province 3
+            precision = 1 if row["feature"] in ("city", "landmark") else 2 if row["type"] == "district" else 3
             lat, lon = float(row["lat"]), float(row["lon"])
             entry = GeoEntry(gid, row["name_en"], iso2, row["iso3"], None, lat, lon, 0, row["feature"], precision)
             self.name(row["name"], self.add(entry), ours=True)

@@ -137,3 +137,11 @@ def test_li_before_a_name_beginning_with_lam(gaz: Gazetteer):
     """للبنان is ل + لبنان; للقاهرة stays ل + القاهرة."""
     assert ("للبنان", "LBN") in found("وقدمت اليابان دعما للبنان", gaz)
     assert ("للقاهرة", "EGY") in found("وكانت زيارته للقاهرة قصيرة", gaz)
+
+
+def test_a_district_is_geo_precision_two(gaz: Gazetteer):
+    # Second-level units (قضاء، مديرية، مركز ...) sit between a town (1) and a province (3).
+    places = [m.place for m in find_places(segment(normalize("سقط داعش في قضاء سنجار قبل عام")), gaz)]
+    assert [(p.text, p.country_iso3, p.feature, p.precision) for p in places] == [("قضاء سنجار", "IRQ", "admin", 2)]
+    places = [m.place for m in find_places(segment(normalize("هطلت أمطار غزيرة على محافظة الأنبار")), gaz)]
+    assert [(p.country_iso3, p.precision) for p in places] == [("IRQ", 3)]
