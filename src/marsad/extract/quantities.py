@@ -169,6 +169,12 @@ def _lookup_number(token: str) -> tuple[NumberWord, int] | None:
     return None
 
 
+def is_number_word(token: str) -> bool:
+    """A (normalised) token that is a number word of numbers.tsv, behind its clitics and, for the
+    vague and plural words, the article: "ثلاثه"، "مائه"، "العشرات"، "وبالمئات" (not "عدد", "الامن")."""
+    return _lookup_number(token) is not None
+
+
 def _digits(token: str) -> tuple[str, int] | None:
     """ASCII digits in `token`, after at most two clitic letters: "و5" → ("5", 1)."""
     for skip in range(3):

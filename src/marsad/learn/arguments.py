@@ -9,8 +9,9 @@ agent markers ("على يد"، "من قبل"، "برصاص")، a relative clause
 trigger's form and number, the mention's kind, role and country, and whether the rules chose it.
 The best candidate above the role's threshold wins, else the role stays empty ("none").
 
-Number words, function words and places named as places are never candidates, so an event with
-no actor gets no source rather than a wrong word. Weights are a data file
+Bare number words, function words and places named as places are never candidates; a count with
+the article ("العشرات") is, as a crowd protests, but as the source of any other type it gives way to
+the noun it counts or to none. So an event with no actor gets no source rather than a wrong word. Weights are a data file
 (`learn/data/arguments.npz`, read with `allow_pickle=False`) with its card, like the detector.
 """
 
@@ -27,6 +28,7 @@ import numpy.typing as npt
 
 from marsad.errors import ModelError
 from marsad.extract.actors import RELATIVES, Mention, Roles, agrees_with_preceding_subject, is_place
+from marsad.extract.quantities import is_number_word
 from marsad.learn import npz
 from marsad.learn.features import index_set
 from marsad.memo import PerKey
@@ -166,6 +168,24 @@ def _boundaries(tokens: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
     punct = sum(1 for k in range(lo, hi) if tokens[k] in PUNCT and tokens[k] not in '«»"')
     rel = sum(1 for k in range(lo, hi) if bare(tokens[k]) in RELATIVES)
     return punct, rel
+
+
+# Event types whose actor may be a crowd named by its size alone ("احتشد المئات": the hundreds protest).
+CROWD_TYPES = frozenset({"PROTEST"})
+
+
+def is_count(tokens: Sequence[str], m: Mention) -> bool:
+    """The mention is a number and nothing else: "العشرات"، "مائة"، "25" (the quantity lexicon's
+    number words, with their clitics and article)."""
+    return all(tokens[k].isdigit() or is_number_word(tokens[k]) for k in range(m.first, m.last))
+
+
+def partitive_of(tokens: Sequence[str], count: Mention, pool: Sequence[Mention]) -> Mention | None:
+    """The candidate a count is a part of: "العشرات من المستوطنين" → "المستوطنين"; None without "من"."""
+    at = count.last
+    if at >= len(tokens) or bare(tokens[at]) != "من":
+        return None
+    return next((m for m in pool if m.first == at + 1), None)
 
 
 def _number(token: str) -> bool:
@@ -327,6 +347,13 @@ class ArgumentModel:
                 m = pool[i]
                 if taken is not None and m.first < taken[1] and taken[0] < m.last:
                     continue
+                if role == 0 and frame.event_type not in CROWD_TYPES and is_count(frame.tokens, m):
+                    # A count names no actor outside a crowd's protest: "العشرات من المستوطنين" is the
+                    # settlers, "أصيب العشرات" has no source.
+                    part = partitive_of(frame.tokens, m, pool)
+                    if part is None:
+                        break
+                    m = part
                 chosen[role] = m
                 taken = (m.first, m.last) if role == 0 else taken
                 break

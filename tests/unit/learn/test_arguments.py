@@ -57,6 +57,18 @@ def test_an_event_with_no_actor_has_no_source():
                 assert is_content_word(e.source.text.split()[0]), (text, e.source.text)
 
 
+def test_a_count_is_no_attacker_but_a_crowd_protests():
+    # "العشرات من المستوطنين" is the settlers; "أصيب العشرات" names who suffered, not who attacked.
+    (attack,) = [e for e in code_text("هاجم العشرات من المستوطنين قرية فلسطينية قرب نابلس.", min_confidence=0.0)
+                 if e.event_type == "ASSAULT"]  # fmt: skip
+    assert attack.source is not None and attack.source.text == "المستوطنين"
+    for e in code_text("أصيب العشرات في انفجار هز السوق المركزي.", min_confidence=0.0):
+        assert e.source is None or e.source.text != "العشرات"
+    # A crowd named by its size is the actor of its protest (the rules' crowd reading, CVL).
+    (protest,) = [e for e in code_text("احتشد المئات أمام البرلمان احتجاجا على القانون.") if e.event_type == "PROTEST"]
+    assert protest.source is not None and protest.source.text == "المئات"
+
+
 def test_the_ranker_reads_a_subject_before_the_verb():
     events = [e for e in code_text("الشرطة اعتقلت عشرين متظاهرا في وسط بغداد.") if e.event_type == "COERCE"]
     assert events and events[0].source is not None and events[0].source.text == "الشرطة"
