@@ -11,8 +11,9 @@ The best candidate above the role's threshold wins, else the role stays empty ("
 
 Bare number words, function words and places named as places are never candidates; a count with
 the article ("العشرات") is, as a crowd protests, but as the source of any other type it gives way to
-the noun it counts or to none. So an event with no actor gets no source rather than a wrong word. Weights are a data file
-(`learn/data/arguments.npz`, read with `allow_pickle=False`) with its card, like the detector.
+the noun it counts or to none. So an event with no actor gets no source rather than a wrong word.
+Weights are a data file (`learn/data/arguments.npz`, read with `allow_pickle=False`) with its card,
+like the detector.
 """
 
 from __future__ import annotations
