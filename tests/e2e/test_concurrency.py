@@ -27,7 +27,7 @@ from marsad.extract.place_rules import clitic_forms
 from marsad.geo.gazetteer import load_gazetteer
 from marsad.lexicon.loader import default_lexicon
 from marsad.store import open_store
-from marsad.text.morph import bare, stem_keys
+from marsad.text.tokens import analyse
 from marsad.web.spans import spans_of
 from tests.e2e.test_crash import assert_consistent, mention_counts, start, synthetic_articles, write_jsonl
 
@@ -148,7 +148,7 @@ def forget_everything_learnt() -> None:
     """Drop the loaded resources and every token memo, so that the threads race to rebuild them."""
     default_lexicon.cache_clear()
     load_gazetteer.cache_clear()
-    for memo in (stem_keys, bare, clitic_forms):
+    for memo in (analyse, clitic_forms):
         memo.cache_clear()
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from marsad.lexicon.loader import ActorEntry, Lexicon
 from marsad.lexicon.matcher import Match, compile_pattern, select_longest
-from marsad.text.morph import bare
 from marsad.text.segment import PUNCT, Segmented
+from marsad.text.tokens import Tokens
 
 _QUALIFIERS = frozenset({"nisba", "demonym", "country", "capital"})
 # Triggers whose nearby nouns are the victims: "قتل 20 شخصا", "ثلاثة جنود قتلوا", "مقتل ستة".
@@ -49,12 +49,12 @@ class Mention:
     prefixed: bool  # the first word carries a preposition clitic: بإيران، للحكومة
 
 
-def _prefixed(tokens: Sequence[str], match: Match[ActorEntry]) -> bool:
-    word = bare(tokens[match.first])
+def _prefixed(tokens: Tokens, match: Match[ActorEntry]) -> bool:
+    word = tokens.bare[match.first]
     return word[:1] in ("ب", "ل") and not word.startswith(compile_pattern(match.payload.pattern)[0].lstrip("="))
 
 
-def _combine(tokens: Sequence[str], head: Match[ActorEntry], qualifier: Match[ActorEntry]) -> Mention:
+def _combine(tokens: Tokens, head: Match[ActorEntry], qualifier: Match[ActorEntry]) -> Mention:
     entry = head.payload
     return Mention(
         head.first,
@@ -67,19 +67,19 @@ def _combine(tokens: Sequence[str], head: Match[ActorEntry], qualifier: Match[Ac
     )
 
 
-def _single(tokens: Sequence[str], match: Match[ActorEntry]) -> Mention:
+def _single(tokens: Tokens, match: Match[ActorEntry]) -> Mention:
     entry = match.payload
     return Mention(
         match.first, match.last, entry.country, entry.role, entry.name_en, entry.kind, _prefixed(tokens, match)
     )
 
 
-def mentions(matches: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Mention]:
+def mentions(matches: list[Match[ActorEntry]], tokens: Tokens) -> list[Mention]:
     """Merge lexicon matches into actor mentions (agent + following nisba/country = one)."""
     return merged_mentions(select_longest(matches), tokens)
 
 
-def merged_mentions(selected: list[Match[ActorEntry]], tokens: Sequence[str]) -> list[Mention]:
+def merged_mentions(selected: list[Match[ActorEntry]], tokens: Tokens) -> list[Mention]:
     """`mentions` of matches already made non-overlapping by `select_longest`."""
     chosen = [m for m in selected if m.payload.kind != "stop"]
     out: list[Mention] = []
@@ -143,35 +143,35 @@ def actor_countries(lexicon: Lexicon, seg: Segmented) -> list[tuple[int, str]]:
     return out
 
 
-def is_place(tokens: Sequence[str], mention: Mention) -> bool:
+def is_place(tokens: Tokens, mention: Mention) -> bool:
     """A country or capital used as a location: "في إيران", "بطهران", "من بغداد"."""
     if mention.kind not in _PLACE_KINDS:
         return False
     if mention.prefixed:
         return True
-    return mention.first > 0 and bare(tokens[mention.first - 1]) in _LOCATIVES
+    return mention.first > 0 and tokens.bare[mention.first - 1] in _LOCATIVES
 
 
 # A relative pronoun opens a clause of its own: "لصور خامنئي ... التي انطلقت بها التظاهرات".
 RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي"})
 
 
-def relative_between(tokens: Sequence[str], lo: int, hi: int) -> bool:
+def relative_between(tokens: Tokens, lo: int, hi: int) -> bool:
     """A relative pronoun among tokens[lo:hi]: what follows it belongs to another clause
     (a date or place there is not the event's)."""
-    return any(bare(tokens[k]) in RELATIVES for k in range(lo, hi))
+    return any(tokens.bare[k] in RELATIVES for k in range(lo, hi))
 
 
-def _crosses(tokens: Sequence[str], lo: int, hi: int) -> bool:
+def _crosses(tokens: Tokens, lo: int, hi: int) -> bool:
     """True when tokens[lo:hi] hold a clause boundary (punctuation or a relative pronoun)."""
-    return any((tokens[k] in PUNCT and tokens[k] not in '«»"') or bare(tokens[k]) in RELATIVES for k in range(lo, hi))
+    return any((tokens[k] in PUNCT and tokens[k] not in '«»"') or tokens.bare[k] in RELATIVES for k in range(lo, hi))
 
 
-def is_prepositional(tokens: Sequence[str], mention: Mention) -> bool:
+def is_prepositional(tokens: Tokens, mention: Mention) -> bool:
     """True when the mention is governed by a preposition ("على الشرطة", "بالمتظاهرين")."""
     if mention.prefixed:
         return True
-    return mention.first > 0 and bare(tokens[mention.first - 1]) in _TARGET_PREPOSITIONS
+    return mention.first > 0 and tokens.bare[mention.first - 1] in _TARGET_PREPOSITIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +188,7 @@ def speakers(found: Sequence[Mention], report_ends: Sequence[int]) -> set[int]:
 def assign(
     trigger_first: int,
     trigger_last: int,
-    tokens: Sequence[str],
+    tokens: Tokens,
     found: Sequence[Mention],
     *,
     victim_trigger: bool = False,
@@ -225,7 +225,7 @@ def _event_nisba(trigger_last: int, found: Sequence[Mention]) -> Mention | None:
 
 
 def _assign_by_order(
-    trigger_first: int, trigger_last: int, tokens: Sequence[str], found: Sequence[Mention], subject_before: bool
+    trigger_first: int, trigger_last: int, tokens: Tokens, found: Sequence[Mention], subject_before: bool
 ) -> Roles:
     inside = [m for m in found if m.first >= trigger_first and m.last <= trigger_last]
     after = [
@@ -245,7 +245,7 @@ def _assign_by_order(
     source: Mention | None = None
     if inside:
         source = inside[0]
-    elif before and (subject_before or agrees_with_preceding_subject(tokens[trigger_first])):
+    elif before and (subject_before or agrees_with_preceding_subject(tokens.bare[trigger_first])):
         source = before[-1]
     elif after and not is_prepositional(tokens, after[0]):
         source = after[0]
@@ -266,17 +266,17 @@ def _assign_by_order(
     return Roles(source, target)
 
 
-def agrees_with_preceding_subject(token: str) -> bool:
+def agrees_with_preceding_subject(word: str) -> bool:
     """A plural verb follows its subject: "المشاركون رفعوا" (a verb-first clause has a singular
-    verb: "رفع المشاركون"), so a plural-marked trigger takes its source from before it."""
-    word = bare(token)
+    verb: "رفع المشاركون"), so a plural-marked trigger takes its source from before it. `word`: the
+    trigger token's bare form (`Tokens.bare`)."""
     if word.startswith("ال"):
         return False
     # Four letters are enough for "وا" (دعوا، رأوا، نفوا) but not for "ون": شؤون، عيون، سجون are nouns.
     return (len(word) > 3 and word.endswith("وا")) or (len(word) > 4 and word.endswith("ون"))
 
 
-def _assign_victims(first: int, last: int, tokens: Sequence[str], found: Sequence[Mention]) -> Roles:
+def _assign_victims(first: int, last: int, tokens: Tokens, found: Sequence[Mention]) -> Roles:
     after = [
         m for m in found if m.first >= last and m.first - last <= AFTER_REACH and not _crosses(tokens, last, m.first)
     ]
@@ -286,10 +286,10 @@ def _assign_victims(first: int, last: int, tokens: Sequence[str], found: Sequenc
     return Roles(source, target)
 
 
-def _counted(tokens: Sequence[str], mention: Mention) -> bool:
+def _counted(tokens: Tokens, mention: Mention) -> bool:
     """A mention right after a number: "ستة متشددين", "20 شخصا" — a count of victims."""
     i = mention.first - 1
-    return i >= 0 and (tokens[i].isdigit() or bare(tokens[i]) in _NUMERALS)
+    return i >= 0 and (tokens[i].isdigit() or tokens.bare[i] in _NUMERALS)
 
 
 _NUMERALS = frozenset(
@@ -312,17 +312,17 @@ _CROWD = frozenset(
 )
 
 
-def unknown_source(tokens: Sequence[str], after: int, last: int) -> Mention | None:
+def unknown_source(tokens: Tokens, after: int, last: int) -> Mention | None:
     """The word right after a verb trigger, as an actor the lexicon does not know.
 
     "تظاهر المئات" → "المئات" (a crowd: CVL); "اغتال مجهولون" → "مجهولون" (role unknown).
     """
     index = after
-    while index < last and bare(tokens[index]) in _SKIPPABLE:
+    while index < last and tokens.bare[index] in _SKIPPABLE:
         index += 1
     if index >= last or index - after > 2 or tokens[index] in PUNCT or tokens[index].isdigit():
         return None
-    if bare(tokens[index]) in _NOT_SUBJECT or len(tokens[index]) < 3:
+    if tokens.bare[index] in _NOT_SUBJECT or len(tokens[index]) < 3:
         return None
-    role = "CVL" if bare(tokens[index]) in _CROWD else None
+    role = "CVL" if tokens.bare[index] in _CROWD else None
     return Mention(index, index + 1, None, role, None, "unknown", False)

@@ -9,10 +9,8 @@ mention an event.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from marsad.extract.modality import Modality
-from marsad.text.morph import bare
+from marsad.text.tokens import Tokens
 
 MIN_CONFIDENCE = 0.6
 # A trigger this many tokens into its sentence is usually in a subordinate clause about
@@ -45,12 +43,12 @@ def noun_shaped(key: str) -> bool:
     return len(key) == 4 and (key[2] == "و" or key[2] == "ا")
 
 
-def trigger_form(tokens: Sequence[str], index: int, key: str) -> str:
+def trigger_form(tokens: Tokens, index: int, key: str) -> str:
     """'past' (اغتالوا), 'imperfect' (يقتلون), 'noun' (الاغتيال، بعد التفجير) or 'bare' (قتل)."""
-    word = bare(tokens[index])
+    word = tokens.bare[index]
     if word.startswith(_DEFINITE) or word.endswith("ات") or noun_shaped(key):
         return "noun"
-    if index > 0 and bare(tokens[index - 1]) in _GOVERNORS:
+    if index > 0 and tokens.bare[index - 1] in _GOVERNORS:
         return "noun"
     if word != key and word[:1] in _IMPERFECT and (word[1:].startswith(key) or word[1:].startswith(key[1:])):
         return "imperfect"
@@ -62,25 +60,25 @@ def trigger_form(tokens: Sequence[str], index: int, key: str) -> str:
 CLAUSE_OPENERS = frozenset({"حيث", "اذ", "فيما", "بينما", "كما", "ثم"})
 
 
-def clause_depth(tokens: Sequence[str], first: int, index: int) -> int:
+def clause_depth(tokens: Tokens, first: int, index: int) -> int:
     """Tokens between the start of the trigger's clause (sentence start or حيث، إذ، فيما ...)
     and the trigger."""
     start = first
     for k in range(index - 1, first - 1, -1):
-        if tokens[k] in CLAUSE_OPENERS or bare(tokens[k]) in CLAUSE_OPENERS:  # فيما is not ف + يما
+        if tokens[k] in CLAUSE_OPENERS or tokens.bare[k] in CLAUSE_OPENERS:  # فيما is not ف + يما
             start = k + 1
             break
     return index - start
 
 
-def names_a_year(tokens: Sequence[str], first: int, last: int) -> bool:
+def names_a_year(tokens: Tokens, first: int, last: int) -> bool:
     """The sentence names a year ("عام 2005", "في 1986"): background more often than news."""
     return any(len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100 for t in tokens[first:last])
 
 
-def is_anaphoric(tokens: Sequence[str], first: int, role: str | None, counted: bool) -> bool:
+def is_anaphoric(tokens: Tokens, first: int, role: str | None, counted: bool) -> bool:
     """A definite civilian actor with no count ("المتظاهرون", not "مئات المتظاهرين")."""
-    return role == "CVL" and not counted and bare(tokens[first]).startswith(("ال", "لل", "بال"))
+    return role == "CVL" and not counted and tokens.bare[first].startswith(("ال", "لل", "بال"))
 
 
 # Number words as they appear as tokens: bare, with the article, and behind و/ف/ب.
@@ -89,7 +87,7 @@ _NUMBER_TOKENS = frozenset(
 )
 
 
-def is_counted(tokens: Sequence[str], first: int, last: int) -> bool:
+def is_counted(tokens: Tokens, first: int, last: int) -> bool:
     """The sentence gives a number (digits or a number word): a size or a toll."""
     return any(t.isdigit() or t in _NUMBER_TOKENS for t in tokens[first:last])
 

@@ -14,8 +14,8 @@ from marsad.extract.modality import SPORTS_SENSITIVE, Modality, modality
 from marsad.lexicon.loader import CueEntry, Lexicon, TriggerEntry
 from marsad.lexicon.matcher import Match, compile_pattern, select_longest
 from marsad.ontology import NO_EVENT
-from marsad.text.morph import bare
 from marsad.text.segment import PUNCT
+from marsad.text.tokens import Tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class Candidate:
 
 def detect(
     lexicon: Lexicon,
-    tokens: Sequence[str],
+    tokens: Tokens,
     first: int,
     last: int,
     cues: Sequence[Match[CueEntry]],
@@ -58,7 +58,7 @@ def detect(
 _OBJECT_REACH = 6
 
 
-def _acted_upon(protesters: Match[TriggerEntry], found: Sequence[Match[TriggerEntry]], tokens: Sequence[str]) -> bool:
+def _acted_upon(protesters: Match[TriggerEntry], found: Sequence[Match[TriggerEntry]], tokens: Tokens) -> bool:
     for trigger in found:
         gap = protesters.first - trigger.last
         if (
@@ -70,7 +70,7 @@ def _acted_upon(protesters: Match[TriggerEntry], found: Sequence[Match[TriggerEn
     return False
 
 
-def protester_subjects(tokens: Sequence[str], first: int, cues: Sequence[Match[CueEntry]]) -> list[Match[TriggerEntry]]:
+def protester_subjects(tokens: Tokens, first: int, cues: Sequence[Match[CueEntry]]) -> list[Match[TriggerEntry]]:
     """Protesters as the subject of a clause report a protest: "ساروا ... متظاهرو", "ندد 125 ألف
     متظاهر", "واشتبك متظاهرون مع الجيش". Subject means nominative (المتظاهرون، متظاهرو) or counted
     (آلاف المتظاهرين، 3000 متظاهر); "فرقت الشرطة المتظاهرين" (object) reports no protest.
@@ -80,8 +80,8 @@ def protester_subjects(tokens: Sequence[str], first: int, cues: Sequence[Match[C
         entry = cue.payload
         if entry.kind != "protester":
             continue
-        word = bare(tokens[cue.first])
-        counted = cue.first > first and (tokens[cue.first - 1].isdigit() or is_number_word(bare(tokens[cue.first - 1])))
+        word = tokens.bare[cue.first]
+        counted = cue.first > first and (tokens[cue.first - 1].isdigit() or is_number_word(tokens.bare[cue.first - 1]))
         if word.endswith(("ون", "و")) or counted:
             trigger = TriggerEntry(
                 "PROTEST", "demo", entry.cue, "protesters (subject of a clause)", entry.example, entry.where

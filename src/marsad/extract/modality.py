@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from marsad.lexicon.loader import CueEntry, TriggerEntry
 from marsad.lexicon.matcher import Match
-from marsad.text.morph import bare
+from marsad.text.tokens import Tokens
 
 # How far (in tokens) a cue of each kind reaches towards the trigger.
 WINDOW = {"negation": 3, "future": 5, "call": 10, "condition": 10, "reference": 1, "support": 6, "report": 0}
@@ -46,12 +46,12 @@ class Modality:
         return not (self.negated or self.hypothetical)
 
 
-def _blocked(tokens: Sequence[str], lo: int, hi: int, kind: str) -> bool:
+def _blocked(tokens: Tokens, lo: int, hi: int, kind: str) -> bool:
     stops = HARD_STOPS if kind == "call" else HARD_STOPS | SOFT_STOPS
     return any(tokens[k] in stops for k in range(lo, hi))
 
 
-def _applies(cue: Match[CueEntry], trigger: Match[TriggerEntry], tokens: Sequence[str]) -> bool:
+def _applies(cue: Match[CueEntry], trigger: Match[TriggerEntry], tokens: Tokens) -> bool:
     entry = cue.payload
     if not set(cue.tokens).isdisjoint(trigger.tokens):
         return False
@@ -67,21 +67,18 @@ def _applies(cue: Match[CueEntry], trigger: Match[TriggerEntry], tokens: Sequenc
     return 0 <= gap <= window and not _blocked(tokens, cue.last, trigger.first, entry.kind)
 
 
-def has_future_prefix(token: str, key: str) -> bool:
-    """'سيتظاهرون' for key 'تظاهر' → True; 'سيطر' for key 'سيطر' → False."""
-    word = bare(token)
+def has_future_prefix(word: str, key: str) -> bool:
+    """`word`, a token's bare form: 'سيتظاهرون' for key 'تظاهر' → True; 'سيطر' for key 'سيطر' → False."""
     return word[:2] in _FUTURE_PREFIXES and not key.startswith("س") and key in word
 
 
-def modality(
-    trigger: Match[TriggerEntry], key: str, tokens: Sequence[str], cues: Sequence[Match[CueEntry]]
-) -> Modality:
+def modality(trigger: Match[TriggerEntry], key: str, tokens: Tokens, cues: Sequence[Match[CueEntry]]) -> Modality:
     """Decide the modality of one trigger from the cues found in its sentence."""
     kinds: list[str] = []
     for cue in cues:
         if _applies(cue, trigger, tokens):
             kinds.append(cue.payload.kind)
-    if has_future_prefix(tokens[trigger.first], key):
+    if has_future_prefix(tokens.bare[trigger.first], key):
         kinds.append("future")
     negated = "negation" in kinds
     hypothetical = any(k in kinds for k in ("future", "call", "condition"))

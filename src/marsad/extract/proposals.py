@@ -32,18 +32,18 @@ from marsad.learn.features import CandidateView, SentenceView, frame_positions
 from marsad.lexicon.loader import Lexicon
 from marsad.lexicon.matcher import select_longest
 from marsad.ontology import QUAD_CLASS
-from marsad.text.morph import bare
 from marsad.text.normalize import normalize
 from marsad.text.segment import Segmented, Sentence, segment
+from marsad.text.tokens import Tokens
 
 # A call addressed to God is a prayer, not a political demand: "ودعا الله أن يحفظ البلاد".
 _DIVINE = frozenset({"الله", "لله", "المولي", "ربه", "ربنا", "الباري", "العلي"})
 
 
-def is_prayer(candidate: Candidate, tokens: tuple[str, ...], last: int) -> bool:
+def is_prayer(candidate: Candidate, tokens: Tokens, last: int) -> bool:
     """A REQUEST whose next word names God (دعا الله، سائلا المولى، يدعو ربه)."""
     after = candidate.trigger.last
-    return candidate.trigger.payload.event_type == "REQUEST" and after < last and bare(tokens[after]) in _DIVINE
+    return candidate.trigger.payload.event_type == "REQUEST" and after < last and tokens.bare[after] in _DIVINE
 
 
 # Burning, smashing and stone-throwing by protesters or civilians is a riot (PLOVER PROTEST
@@ -62,7 +62,7 @@ def retype(event_type: str, mode: str | None, source: Mention | None) -> tuple[s
 class _Context:
     """What one sentence offers every trigger in it: tokens, actors, and sentence-wide cues."""
 
-    tokens: tuple[str, ...]
+    tokens: Tokens
     first: int
     last: int
     found: list[Mention]

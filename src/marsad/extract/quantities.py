@@ -12,7 +12,6 @@ or a measure, a sum of money, a weapon (no quantity). Number words and cues are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,9 +19,10 @@ from marsad.errors import LexiconError
 from marsad.lexicon.loader import data_dir, read_tsv
 from marsad.memo import load_once
 from marsad.model import Quantity
-from marsad.text.morph import bare, lemma_key, stem_keys
+from marsad.text.morph import lemma_key
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT, Segmented
+from marsad.text.tokens import Tokens, analyse
 
 __all__ = ["MAX_DIGITS", "Quantities", "find_quantities", "parse_count"]
 
@@ -184,7 +184,7 @@ def _digits(token: str) -> tuple[str, int] | None:
     return None
 
 
-def _plain(tokens: Sequence[str], j: int) -> NumberWord | None:
+def _plain(tokens: Tokens, j: int) -> NumberWord | None:
     """A number word at `j` with no clitic (an article only on آلاف/مئات): a continuation."""
     if j >= len(tokens):
         return None
@@ -192,7 +192,7 @@ def _plain(tokens: Sequence[str], j: int) -> NumberWord | None:
     return found[0] if found is not None and found[1] == 0 else None
 
 
-def _scale(tokens: Sequence[str], j: int, lo: int, hi: int) -> tuple[int, int, int]:
+def _scale(tokens: Tokens, j: int, lo: int, hi: int) -> tuple[int, int, int]:
     """Vague counts times a following آلاف/مئات: عشرات الآلاف → 20000–99999."""
     for _ in range(2):
         word = _plain(tokens, j)
@@ -202,7 +202,7 @@ def _scale(tokens: Sequence[str], j: int, lo: int, hi: int) -> tuple[int, int, i
     return lo, hi, j
 
 
-def _digit_count(tokens: Sequence[str], i: int, digits: str) -> tuple[int, int, int] | None:
+def _digit_count(tokens: Tokens, i: int, digits: str) -> tuple[int, int, int] | None:
     if len(digits) > MAX_DIGITS or (len(digits) > 1 and digits[0] == "0"):
         return None
     value, j, n = int(digits), i + 1, len(tokens)
@@ -223,7 +223,7 @@ def _is_group(token: str) -> bool:
     return len(token) == 3 and token.isascii() and token.isdigit()
 
 
-def _exact(tokens: Sequence[str], i: int, first: NumberWord) -> tuple[int, int, int] | None:
+def _exact(tokens: Tokens, i: int, first: NumberWord) -> tuple[int, int, int] | None:
     """Compound number words: "خمسة وعشرون ألفا" → 25000, "ألف وخمسمئة" → 1500."""
     total, group, last, limit, j = 0, 0, "", 0, i
     word: NumberWord | None = first
@@ -254,7 +254,7 @@ def _exact(tokens: Sequence[str], i: int, first: NumberWord) -> tuple[int, int, 
     return total + group, total + group, j
 
 
-def _next_part(tokens: Sequence[str], j: int, group: int, last: str, limit: int) -> tuple[NumberWord | None, int]:
+def _next_part(tokens: Tokens, j: int, group: int, last: str, limit: int) -> tuple[NumberWord | None, int]:
     """The next part of a compound number at `j`: a direct multiplier or a smaller و-part."""
     direct = _plain(tokens, j)
     if direct is not None:
@@ -267,7 +267,7 @@ def _next_part(tokens: Sequence[str], j: int, group: int, last: str, limit: int)
         return None, j
     if j >= len(tokens) or not tokens[j].startswith("و"):
         return None, j
-    part = _plain((tokens[j][1:],), 0)
+    part = _plain(Tokens((tokens[j][1:],)), 0)
     if part is None or part.kind not in ("unit", "ten", "hundred", "multiplier", "dual", "half"):
         return None, j
     if (part.kind == "ten" and last == "unit") or (part.kind == "half" and limit >= 1000) or part.lo < limit:
@@ -275,7 +275,7 @@ def _next_part(tokens: Sequence[str], j: int, group: int, last: str, limit: int)
     return None, j
 
 
-def _core(tokens: Sequence[str], i: int) -> tuple[int, int, int] | None:
+def _core(tokens: Tokens, i: int) -> tuple[int, int, int] | None:
     digits = _digits(tokens[i])
     if digits is not None:
         return _digit_count(tokens, i, digits[0])
@@ -299,7 +299,7 @@ def _modifier_head(token: str) -> tuple[str, int] | None:
     )
 
 
-def _modifier_at(tokens: Sequence[str], i: int) -> tuple[str, int] | None:
+def _modifier_at(tokens: Tokens, i: int) -> tuple[str, int] | None:
     head = _modifier_head(tokens[i])
     if head is None:
         return None
@@ -309,7 +309,7 @@ def _modifier_at(tokens: Sequence[str], i: int) -> tuple[str, int] | None:
     return None
 
 
-def parse_count(tokens: Sequence[str], i: int) -> tuple[int, int | None, int] | None:
+def parse_count(tokens: Tokens, i: int) -> tuple[int, int | None, int] | None:
     """The number phrase at token `i`: (min, max, index after it), or None.
 
     Tokens are normalised (أ→ا, ة→ه, digits ASCII) with clitics attached. A leading modifier
@@ -343,7 +343,7 @@ def parse_count(tokens: Sequence[str], i: int) -> tuple[int, int | None, int] | 
     return lo, hi, end
 
 
-def _between(tokens: Sequence[str], lo: int, j: int) -> tuple[int, int | None, int] | None:
+def _between(tokens: Tokens, lo: int, j: int) -> tuple[int, int | None, int] | None:
     """ "بين 200 و300" → (200, 300): the second number carries the و."""
     if j >= len(tokens) or not tokens[j].startswith("و"):
         return None
@@ -374,8 +374,9 @@ def _pick(types: set[str]) -> str | None:
 def _cues(token: str) -> _TokenCues:
     """What the quantity cue lexicon says about one token (exact forms before light stems)."""
     hits = cue_lexicon().hits
-    exact = [h for k in {token, bare(token), lemma_key(bare(token))} for h in hits.get(k, ())]
-    stems = [h for k in stem_keys(token) for h in hits.get(k, ())]
+    row = analyse(token)
+    exact = [h for k in {token, row.bare, row.word} for h in hits.get(k, ())]
+    stems = [h for k in row.keys for h in hits.get(k, ())]
     if not exact and not stems:
         return _NO_CUES
 
@@ -409,12 +410,12 @@ class _Candidate:
     hi: int | None
 
 
-def _counted(tokens: Sequence[str], j: int, last: int) -> tuple[str | None, bool]:
+def _counted(tokens: Tokens, j: int, last: int) -> tuple[str | None, bool]:
     """The class of the counted noun at `j` (people, fatalities, injuries, none) and whether
     the count is bare (no noun follows: "المئات في ...")."""
     if j >= last or tokens[j] in PUNCT:
         return None, True
-    word = bare(tokens[j])
+    word = tokens.bare[j]
     if word == "في" and j + 1 < last and _cues(tokens[j + 1]).noun == "none":
         return "none", False
     if word == "من" and j + 1 < last:
@@ -429,7 +430,7 @@ def _nisba_plural(token: str) -> str | None:
     return "people" if len(token) >= 6 and token.endswith(("يين", "يون")) else None
 
 
-def _cue_before(tokens: Sequence[str], first: int, i: int) -> str | None:
+def _cue_before(tokens: Tokens, first: int, i: int) -> str | None:
     """The nearest cue among the few tokens before a number, not across punctuation."""
     for k in range(i - 1, max(first, i - _BACK_WINDOW) - 1, -1):
         if tokens[k] in PUNCT:
@@ -444,20 +445,21 @@ def _cue_before(tokens: Sequence[str], first: int, i: int) -> str | None:
             return "none"  # "مقتل وإصابة 7": killed and wounded together, neither count alone
         if cues.before is not None:
             return cues.before
-        if cues.noun in ("fatalities", "injuries") and _definite(tokens[k]):
-            among = k > first and bare(tokens[k - 1]) in _AMONG
+        if cues.noun in ("fatalities", "injuries") and _definite(tokens.bare[k]):
+            among = k > first and tokens.bare[k - 1] in _AMONG
             return "none" if among else cues.noun  # "حصيلة القتلى إلى 30", not "بين الضحايا طفلين"
     return None
 
 
-def _definite(token: str) -> bool:
-    return bare(token).startswith(("ال", "لل", "بال", "كال"))
+def _definite(word: str) -> bool:
+    """`word` (a token's bare form) carries the article."""
+    return word.startswith(("ال", "لل", "بال", "كال"))
 
 
-def _classify(tokens: Sequence[str], cand: _Candidate, first: int, last: int, protest: bool) -> str | None:
+def _classify(tokens: Tokens, cand: _Candidate, first: int, last: int, protest: bool) -> str | None:
     """size, fatalities, injuries or None for one count, from the words around it."""
     if cand.kind == "dual":  # a definite dual points back ("أقارب الشهيدين"): it needs a cue
-        noun, is_bare = "people" if _definite(tokens[cand.first]) else _cues(tokens[cand.first]).dual, False
+        noun, is_bare = "people" if _definite(tokens.bare[cand.first]) else _cues(tokens[cand.first]).dual, False
     else:
         noun, is_bare = _counted(tokens, cand.end, last)
     if noun == "none" or (cand.kind == "year" and noun is None):
@@ -468,7 +470,7 @@ def _classify(tokens: Sequence[str], cand: _Candidate, first: int, last: int, pr
         cand.kind == "exact" and cand.lo == cand.hi and cand.lo <= 2 and cand.first > first
     ):  # 1 and 2 follow their noun: "قتيل واحد"
         head = _cues(tokens[cand.first - 1]).noun
-        if head in ("fatalities", "injuries") and not _definite(tokens[cand.first - 1]):
+        if head in ("fatalities", "injuries") and not _definite(tokens.bare[cand.first - 1]):
             return head
     before = _cue_before(tokens, first, cand.first)
     if before == "none":
@@ -503,12 +505,12 @@ def _may_start(token: str) -> bool:
     return _digits(token) is not None or _lookup_number(token) is not None or _modifier_head(token) is not None
 
 
-def _post_at_least(tokens: Sequence[str], j: int) -> bool:
+def _post_at_least(tokens: Tokens, j: int) -> bool:
     modifier = _modifier_at(tokens, j)
     return modifier is not None and modifier[0] == "at_least_post"
 
 
-def _candidates(tokens: Sequence[str], first: int, last: int) -> list[_Candidate]:
+def _candidates(tokens: Tokens, first: int, last: int) -> list[_Candidate]:
     found: list[_Candidate] = []
     i = first
     while i < last:
@@ -541,7 +543,7 @@ def find_quantities(seg: Segmented, first: int, last: int) -> Quantities:
     ('3', 3, 'العشرات', 20, 99)
     """
     last = min(last, len(seg.tokens))
-    tokens = seg.tokens[:last]
+    tokens = seg.tokens.upto(last)
     sentence = [_cues(t) for t in tokens[first:last]]
     protest = any(c.context or c.before == "size" for c in sentence)
     blocked = {t for c in sentence for t in c.block}

@@ -27,7 +27,6 @@ from marsad.extract.place_rules import context_kind
 from marsad.extract.places import PlaceMention, find_places
 from marsad.geo.gazetteer import Gazetteer
 from marsad.model import Place, When
-from marsad.text.morph import bare
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT, Segmented
 
@@ -151,8 +150,8 @@ def setting(
 def is_locative(seg: Segmented, place: PlaceMention) -> bool:
     """The place follows a locative word ("في برلين") or carries the preposition ب ("ببرلين",
     "وببغداد"); a name that itself begins with ب (برلين، بغداد) does not count."""
-    before = bare(seg.tokens[place.first_token - 1]) if place.first_token > 0 else ""
-    token = bare(seg.tokens[place.first_token])
+    before = seg.tokens.bare[place.first_token - 1] if place.first_token > 0 else ""
+    token = seg.tokens.bare[place.first_token]
     first_word = normalize(place.place.name_ar).text.split(" ", 1)[0]
     return before in LOCATIVES or (token.startswith("ب") and token[1:].startswith(first_word))
 
@@ -268,10 +267,9 @@ def locative_list(seg: Segmented, here: Sequence[PlaceMention], p: PlaceMention)
     first = group[0].first_token
     lo = max(seg.sentences[p.sentence].first_token, first - LIST_REACH)
     for k in range(first - 1, lo - 1, -1):
-        token = seg.tokens[k]
-        if token in PUNCT:
+        if seg.tokens[k] in PUNCT:
             return False
-        if bare(token) in LOCATIVES:
+        if seg.tokens.bare[k] in LOCATIVES:
             return True
     return False
 
@@ -337,7 +335,7 @@ def coordinated(seg: Segmented, here: Sequence[PlaceMention], best: PlaceMention
     while hi + 1 < len(ordered) and _joined(seg, ordered[hi], ordered[hi + 1]):
         hi += 1
     group = ordered[lo : hi + 1]
-    if group[0].first_token > 0 and bare(seg.tokens[group[0].first_token - 1]) == "بين":
+    if group[0].first_token > 0 and seg.tokens.bare[group[0].first_token - 1] == "بين":
         return [best]  # "الطريق بين الناصرية والبصرة": one place between two towns
     # A list of scenes, not a place and its own country or region ("في برلين، ألمانيا").
     if len({(p.place.geonameid, p.place.name_en) for p in group}) < len(group):

@@ -33,8 +33,8 @@ from marsad.extract.quantities import is_number_word
 from marsad.learn import npz
 from marsad.learn.features import index_set
 from marsad.memo import PerKey
-from marsad.text.morph import bare
 from marsad.text.segment import PUNCT
+from marsad.text.tokens import Tokens
 
 ARGUMENT_VERSION = 1
 ARGUMENT_BITS = 16
@@ -86,10 +86,9 @@ _PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
 _GOVERNORS = _PREPOSITIONS | {"خلال", "بعد", "قبل", "عند", "حول", "عبر", "مثل", "دون", "لدي", "عقب", "اثر", "بسبب"}
 
 
-def is_content_word(token: str) -> bool:
-    """A (normalised) token that can name an actor: Arabic letters, at least three, not a
-    function word, time word or number word, nor a preposition with a pronoun ("خلاله")."""
-    word = bare(token)
+def is_content_word(word: str) -> bool:
+    """A token that can name an actor, given its bare form (`Tokens.bare`): Arabic letters, at least
+    three, not a function word, time word or number word, nor a preposition with a pronoun ("خلاله")."""
     if len(word) < 3 or not all("\u0621" <= ch <= "\u064a" for ch in word):
         return False
     stem = word.removeprefix("و")
@@ -99,7 +98,7 @@ def is_content_word(token: str) -> bool:
 
 
 def candidates(
-    tokens: Sequence[str], first: int, last: int, found: Sequence[Mention], trig_first: int, trig_last: int
+    tokens: Tokens, first: int, last: int, found: Sequence[Mention], trig_first: int, trig_last: int
 ) -> list[Mention]:
     """Every mention that may be the source or target of the trigger at [trig_first, trig_last):
     the lexicon's mentions (not places used as places; a mention inside a multi-word trigger,
@@ -109,7 +108,7 @@ def candidates(
     previous_place: Mention | None = None
     for m in found:
         # A country listed after a place is a place too: "في عدد من الدول الأوروبية والولايات المتحدة وكندا".
-        listed = previous_place is not None and m.first - previous_place.last <= 1 and bare(tokens[m.first])[:1] == "و"
+        listed = previous_place is not None and m.first - previous_place.last <= 1 and tokens.bare[m.first][:1] == "و"
         if is_place(tokens, m) or (listed and m.kind in ("country", "capital")):
             previous_place = m
             continue
@@ -119,23 +118,23 @@ def candidates(
     nisba_at = {m.first: m for m in found if m.kind in ("nisba", "demonym")}
     lo, hi = max(first, trig_first - WINDOW), min(last, trig_last + WINDOW)
     for k in range(lo, hi):
-        if k in covered or trig_first <= k < trig_last or not is_content_word(tokens[k]):
+        if k in covered or trig_first <= k < trig_last or not is_content_word(tokens.bare[k]):
             continue
-        if k > first and (bare(tokens[k - 1]) in PLACE_INTRODUCERS or _qualifies(tokens[k - 1], tokens[k])):
+        if k > first and (tokens.bare[k - 1] in PLACE_INTRODUCERS or _qualifies(tokens.bare[k - 1], tokens.bare[k])):
             continue  # "في جنين"; "النقابة الوطنية": the adjective is its noun's, never an actor alone
         qualifier = nisba_at.get(k + 1)
         if qualifier is not None:
             out.append(Mention(k, qualifier.last, qualifier.country, None, None, "word+nisba", False))
-        elif k + 1 < hi and k + 1 not in covered and _qualifies(tokens[k], tokens[k + 1]):
-            out.append(Mention(k, k + 2, None, None, None, "word+adj", bare(tokens[k])[:1] in ("ب", "ل")))
+        elif k + 1 < hi and k + 1 not in covered and _qualifies(tokens.bare[k], tokens.bare[k + 1]):
+            out.append(Mention(k, k + 2, None, None, None, "word+adj", tokens.bare[k][:1] in ("ب", "ل")))
         else:
-            out.append(Mention(k, k + 1, None, None, None, "word", bare(tokens[k])[:1] in ("ب", "ل")))
+            out.append(Mention(k, k + 1, None, None, None, "word", tokens.bare[k][:1] in ("ب", "ل")))
     return sorted(out, key=lambda m: (m.first, m.last))
 
 
 def _qualifies(noun: str, word: str) -> bool:
-    """`word` is a nisba adjective of the definite `noun` before it: "النقابة الوطنية"، "الجبهة الشعبية"."""
-    noun, word = bare(noun), bare(word)
+    """`word` is a nisba adjective of the definite `noun` before it: "النقابة الوطنية"، "الجبهة الشعبية"
+    (both bare forms)."""
     stem = word[2:].removesuffix("ه")
     return noun.startswith(("ال", "وال")) and word.startswith("ال") and len(stem) >= 4 and stem.endswith("ي")
 
@@ -144,7 +143,7 @@ def _qualifies(noun: str, word: str) -> bool:
 class EventFrame:
     """What the ranker knows of one event: its trigger and the sentence around it."""
 
-    tokens: tuple[str, ...]
+    tokens: Tokens
     first: int  # the sentence's first token
     last: int  # one past its last token
     trig_first: int
@@ -164,10 +163,10 @@ def _bucket(value: int) -> str:
     return "far"
 
 
-def _boundaries(tokens: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
+def _boundaries(tokens: Tokens, lo: int, hi: int) -> tuple[int, int]:
     """(punctuation marks, relative pronouns) in tokens[lo:hi]."""
     punct = sum(1 for k in range(lo, hi) if tokens[k] in PUNCT and tokens[k] not in '«»"')
-    rel = sum(1 for k in range(lo, hi) if bare(tokens[k]) in RELATIVES)
+    rel = sum(1 for k in range(lo, hi) if tokens.bare[k] in RELATIVES)
     return punct, rel
 
 
@@ -175,34 +174,33 @@ def _boundaries(tokens: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
 CROWD_TYPES = frozenset({"PROTEST"})
 
 
-def is_count(tokens: Sequence[str], m: Mention) -> bool:
+def is_count(tokens: Tokens, m: Mention) -> bool:
     """The mention is a number and nothing else: "العشرات"، "مائة"، "25" (the quantity lexicon's
     number words, with their clitics and article)."""
     return all(tokens[k].isdigit() or is_number_word(tokens[k]) for k in range(m.first, m.last))
 
 
-def partitive_of(tokens: Sequence[str], count: Mention, pool: Sequence[Mention]) -> Mention | None:
+def partitive_of(tokens: Tokens, count: Mention, pool: Sequence[Mention]) -> Mention | None:
     """The candidate a count is a part of: "العشرات من المستوطنين" → "المستوطنين"; None without "من"."""
     at = count.last
-    if at >= len(tokens) or bare(tokens[at]) != "من":
+    if at >= len(tokens) or tokens.bare[at] != "من":
         return None
     return next((m for m in pool if m.first == at + 1), None)
 
 
-def _number(token: str) -> bool:
-    word = bare(token)
+def _number(word: str) -> bool:
     return word.isdigit() or word in NUMBER_WORDS
 
 
-def is_counted(tokens: Sequence[str], first: int, lo: int) -> bool:
+def is_counted(tokens: Tokens, first: int, lo: int) -> bool:
     """A mention counted by the number before it: "ستة متشددين"، "20 شخصا", or partitive "ثمانية من
     عناصر الشرطة"، "اثنان من جنوده" — victims or participants, not who acted. `lo`: the sentence's
     first token (no look beyond it)."""
     if first - 1 < lo:
         return False
-    if _number(tokens[first - 1]):
+    if _number(tokens.bare[first - 1]):
         return True
-    return first - 2 >= lo and bare(tokens[first - 1]) == "من" and _number(tokens[first - 2])
+    return first - 2 >= lo and tokens.bare[first - 1] == "من" and _number(tokens.bare[first - 2])
 
 
 def _after_state(frame: EventFrame, pool: Sequence[Mention]) -> str:
@@ -213,7 +211,7 @@ def _after_state(frame: EventFrame, pool: Sequence[Mention]) -> str:
     if not after or after[0].first - frame.trig_last > 3:
         return "none"
     m = after[0]
-    prev = bare(frame.tokens[m.first - 1])
+    prev = frame.tokens.bare[m.first - 1]
     if is_counted(frame.tokens, m.first, frame.first):
         return "counted"
     if m.prefixed or prev in _PREPOSITIONS:
@@ -234,9 +232,9 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
     else:
         side, dist, lo, hi = "inside", 0, 0, 0
     punct, rel = _boundaries(t, lo, hi)
-    prev = bare(t[m.first - 1]) if m.first > frame.first else "^"
-    prev2 = f"{bare(t[m.first - 2])} {prev}" if m.first - 1 > frame.first else "^"
-    word = bare(t[m.first])
+    prev = t.bare[m.first - 1] if m.first > frame.first else "^"
+    prev2 = f"{t.bare[m.first - 2]} {prev}" if m.first - 1 > frame.first else "^"
+    word = t.bare[m.first]
     head = f"{frame.form}|{side}"
     kind = m.kind if m.kind != "unknown" else "word"
     out = [
@@ -266,13 +264,13 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
         f"prefixed={m.prefixed}|{side}",
         f"victim={frame.victim_trigger}|{side}|{rank == 0}",
         f"victim_role={frame.victim_trigger}|{side}|{m.role}",
-        f"plural={agrees_with_preceding_subject(t[frame.trig_first])}|{side}|{rank == 0}",
+        f"plural={agrees_with_preceding_subject(t.bare[frame.trig_first])}|{side}|{rank == 0}",
         f"after={after}|{side}|{frame.form}",
         f"after_rank={after}|{side}|{min(rank, 2)}",
     ]
     if prev in _PREPOSITIONS:
         out.append(f"prep={prev}|{side}")
-    if word.startswith("لل") and m.first > frame.first and bare(t[m.first - 1]).startswith("ال"):
+    if word.startswith("لل") and m.first > frame.first and t.bare[m.first - 1].startswith("ال"):
         out.append(f"lam_of_noun|{side}|{frame.form}")  # "القبضة الحديدية للنظام"، "هجوم للجيش": whose act
     if prev2 in AGENT_MARKERS or prev.startswith(AGENT_PREFIXES):
         out.append(f"agent_marker|{side}")
@@ -293,7 +291,7 @@ def features(frame: EventFrame, m: Mention, rank: int, after: str = "none") -> l
             f"nisba_of_trigger={side == 'after' and dist == 0}|{frame.form}"
         )  # "غارات أمريكية" vs "الأعلام الإيرانية"
     if side == "before" and dist <= 2:
-        between = " ".join(bare(t[k]) for k in range(lo, hi))
+        between = " ".join(t.bare[k] for k in range(lo, hi))
         out.append(f"between={between}")
     return out
 
@@ -398,7 +396,7 @@ def sources(
         if prev is None:
             break
         chain.insert(0, prev)
-    between = chain[0].first > frame.first and bare(frame.tokens[chain[0].first - 1]) in ("بين", "وبين")
+    between = chain[0].first > frame.first and frame.tokens.bare[chain[0].first - 1] in ("بين", "وبين")
     if len(chain) == 1 or between:
         return [source]  # "اشتباكات بين الجيش وقوات الدعم السريع": two sides, not one actor
     countries = {m.country for m in chain if m.country}

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from marsad.extract.eventive import CLAUSE_OPENERS
 from marsad.extract.modality import Modality
 from marsad.lexicon.loader import StemKinds
-from marsad.text.morph import bare, lemma_key
+from marsad.text.tokens import Tokens, analyse
 
 # Bump when the features change: a model trained on other features is refused (learn/detector.py).
 FEATURE_VERSION = 1
@@ -41,7 +41,7 @@ _CHAR_REACH = 6  # words on each side of the trigger whose character 4-grams are
 class SentenceView:
     """What a sentence offers every candidate in it (token coordinates index `tokens`)."""
 
-    tokens: tuple[str, ...]
+    tokens: Tokens
     first: int
     last: int
     types: tuple[str, ...]  # the event types of all candidates in the sentence
@@ -74,10 +74,10 @@ class CandidateView:
 FRAMES = StemKinds("frames.tsv", "kind")
 
 
-@lru_cache(maxsize=262_144)
 def word_key(token: str) -> str:
-    """A token as a feature word: without و/ف and the article ("والحكومة" → "حكومه")."""
-    return lemma_key(bare(token))
+    """A token as a feature word: without و/ف and the article ("والحكومة" → "حكومه"); the token
+    table's `word` column, for a token read outside a table."""
+    return analyse(token).word
 
 
 class _TokenNames(NamedTuple):
@@ -95,7 +95,7 @@ class _TokenNames(NamedTuple):
 
 @lru_cache(maxsize=262_144)
 def _names(token: str) -> _TokenNames:
-    word, plain = word_key(token), bare(token)
+    plain, word, _ = analyse(token)
     padded = f"<{word}>"
     return _TokenNames(
         word,
@@ -109,7 +109,7 @@ def _names(token: str) -> _TokenNames:
     )
 
 
-def frame_positions(tokens: Sequence[str], first: int, last: int) -> tuple[tuple[int, str], ...]:
+def frame_positions(tokens: Tokens, first: int, last: int) -> tuple[tuple[int, str], ...]:
     """The frame words of a sentence: (token position, kind), computed once per sentence."""
     return tuple((k, kind) for k in range(first, last) if (kind := FRAMES.kind_of(tokens[k])) is not None)
 
@@ -121,18 +121,16 @@ def _bucket(value: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
-def _clause(tokens: Sequence[str], first: int, last: int, at: int, end: int) -> tuple[int, int]:
+def _clause(tokens: Tokens, first: int, last: int, at: int, end: int) -> tuple[int, int]:
     """The trigger's clause: back to a clause opener or punctuation, forward to the next one."""
     lo = at
     while lo > first and at - lo < _CLAUSE_REACH:
-        token = tokens[lo - 1]
-        if token in _PUNCT or bare(token) in _CLAUSE_OPENERS:
+        if tokens[lo - 1] in _PUNCT or tokens.bare[lo - 1] in _CLAUSE_OPENERS:
             break
         lo -= 1
     hi = end
     while hi < last and hi - end < _CLAUSE_REACH:
-        token = tokens[hi]
-        if token in _PUNCT or bare(token) in _CLAUSE_OPENERS:
+        if tokens[hi] in _PUNCT or tokens.bare[hi] in _CLAUSE_OPENERS:
             break
         hi += 1
     return lo, hi

@@ -50,7 +50,6 @@ from marsad.extract.scene import (
 from marsad.learn import npz
 from marsad.learn.features import index_set
 from marsad.memo import PerKey
-from marsad.text.morph import bare
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT, Segmented
 
@@ -106,7 +105,7 @@ def _function_word(word: str) -> str:
 
 def _clitic(seg: Segmented, p: Any) -> str:
     """The prefix written on the place's first token before its name ("ب" in "ببغداد")."""
-    token = bare(seg.tokens[p.first_token])
+    token = seg.tokens.bare[p.first_token]
     first = normalize(p.place.name_ar).text.split(" ", 1)[0]
     for prefix in _CLITICS:
         if token.startswith(prefix) and token[len(prefix) :].startswith(first[:3]) and not token.startswith(first):
@@ -126,9 +125,11 @@ def scene_features(
         side = "before" if p.first_token < trigger else "after"
         lo, hi = (p.last_token, trigger) if side == "before" else (trigger + 1, p.first_token)
         between = seg.tokens[lo:hi]
-        prev = bare(seg.tokens[p.first_token - 1]) if p.first_token > 0 else "^"
-        prev2 = bare(seg.tokens[p.first_token - 2]) if p.first_token > 1 else "^"
+        between_bare = seg.tokens.bare[lo:hi]
+        prev = seg.tokens.bare[p.first_token - 1] if p.first_token > 0 else "^"
+        prev2 = seg.tokens.bare[p.first_token - 2] if p.first_token > 1 else "^"
         nxt = seg.tokens[p.last_token] if p.last_token < len(seg.tokens) else "$"
+        nxt_bare = seg.tokens.bare[p.last_token] if p.last_token < len(seg.tokens) else "$"
         names = [
             f"rule={min(order.index(i), 2)}",
             f"side={side}",
@@ -136,7 +137,7 @@ def scene_features(
             f"prev={_function_word(prev)}",
             f"prev2={_function_word(prev2)}_{_function_word(prev)}",
             f"clitic={_clitic(seg, p)}",
-            f"next={nxt if nxt in PUNCT else _function_word(bare(nxt))}",
+            f"next={nxt if nxt in PUNCT else _function_word(nxt_bare)}",
         ]
         flags = {
             "object": is_object(seg, p),
@@ -146,9 +147,12 @@ def scene_features(
             and (setting.dateline.sentence, setting.dateline.first_token) == (p.sentence, p.first_token),
             "nearest": i == nearest,
             "punct-between": any(t in PUNCT for t in between),
-            "speech-between": any(bare(t) in _SPEECH for t in between),
-            "that-between": any(bare(t) in _THAT for t in between),
-            "topic-between": any(bare(t) in _TOPIC or context_kind(t) in ("demand", "topic") for t in between),
+            "speech-between": any(w in _SPEECH for w in between_bare),
+            "that-between": any(w in _THAT for w in between_bare),
+            "topic-between": any(
+                w in _TOPIC or context_kind(t) in ("demand", "topic")
+                for t, w in zip(between, between_bare, strict=True)
+            ),
             "relative-between": relative_between(seg.tokens, lo, hi) if side == "after" else False,
         }
         names.extend(name for name, on in flags.items() if on)

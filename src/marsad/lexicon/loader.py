@@ -18,7 +18,7 @@ from marsad.errors import LexiconError
 from marsad.lexicon.matcher import HeadIndex, PhraseMatcher, compile_pattern
 from marsad.memo import load_once
 from marsad.ontology import EVENT_TYPES, INTERNATIONAL, MODES, NO_EVENT, ROLES
-from marsad.text.morph import bare, stem_keys
+from marsad.text.tokens import analyse
 
 # Tie-break order between actor entries matching the same words: a stop entry beats all,
 # a named actor beats a generic agent, a country name or nisba beats a capital (عمان is Oman
@@ -264,10 +264,10 @@ class StemKinds:
 
     def _kind_of(self, token: str) -> str | None:
         index = self.index()
-        word = bare(token)
-        if word in index:
-            return index[word]
-        for key in sorted(stem_keys(token)):  # sorted: a frozenset's order changes with PYTHONHASHSEED
+        row = analyse(token)
+        if row.bare in index:
+            return index[row.bare]
+        for key in sorted(row.keys):  # sorted: a frozenset's order changes with PYTHONHASHSEED
             if key in index:
                 return index[key]
         return None

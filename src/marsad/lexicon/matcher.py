@@ -1,8 +1,9 @@
 """Phrase matching of lexicon patterns over segmented tokens.
 
-A pattern is a tuple of words; each word is a light-stem key (matched through
-`marsad.text.morph.stem_keys`), an exact word (`=الى`), or a gap `*` of 0–4 tokens. Patterns are
-indexed by their first word, so a text is scanned once with one set intersection per token.
+A pattern is a tuple of words; each word is a light-stem key (matched against the token table's
+`keys` column), an exact word (`=الى`, against the surface or the `bare` column), or a gap `*` of
+0–4 tokens. Patterns are indexed by their first word, so a text is scanned once with one set
+intersection per distinct token.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
 
-from marsad.text.morph import bare, lemma_key, stem_keys
+from marsad.text.morph import lemma_key
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT
+from marsad.text.tokens import Tokens, analyse
 
 P = TypeVar("P")
 GAP = "*"
@@ -52,10 +54,10 @@ def compile_pattern(pattern: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _word_matches(word: str, token: str) -> bool:
+def _word_matches(word: str, tokens: Tokens, k: int) -> bool:
     if word.startswith("="):
-        return bare(token) == word[1:] or token == word[1:]
-    return word in stem_keys(token)
+        return tokens.bare[k] == word[1:] or tokens[k] == word[1:]
+    return word in tokens.keys[k]
 
 
 class PhraseMatcher(Generic[P]):
@@ -73,8 +75,9 @@ class PhraseMatcher(Generic[P]):
         self._heads = lru_cache(maxsize=131_072)(self._heads_of)
 
     def _heads_of(self, token: str) -> tuple[str, ...]:
-        heads = sorted(stem_keys(token) & self._first_stems)
-        for exact in dict.fromkeys((token, bare(token))):
+        row = analyse(token)
+        heads = sorted(row.keys & self._first_stems)
+        for exact in dict.fromkeys((token, row.bare)):
             if exact in self._first_exact:
                 heads.append("=" + exact)
         return tuple(heads)
@@ -88,7 +91,7 @@ class PhraseMatcher(Generic[P]):
         return self._first_stems, self._first_exact
 
     def find(
-        self, tokens: Sequence[str], first: int, last: int, starts: Sequence[tuple[int, tuple[str, ...]]] | None = None
+        self, tokens: Tokens, first: int, last: int, starts: Sequence[tuple[int, tuple[str, ...]]] | None = None
     ) -> list[Match[P]]:
         """All matches that start in tokens[first:last] and end before `last`.
 
@@ -124,12 +127,13 @@ class HeadIndex:
         # Most tokens start no pattern of any matcher: one test against the union of first words
         # settles them without asking (and filling the memo of) each matcher.
         exact = self._first_exact
-        if stem_keys(token).isdisjoint(self._first_stems) and token not in exact and bare(token) not in exact:
+        row = analyse(token)
+        if row.keys.isdisjoint(self._first_stems) and token not in exact and row.bare not in exact:
             return None
         heads = tuple(m.heads(token) for m in self._matchers)
         return heads if any(heads) else None
 
-    def scan(self, tokens: Sequence[str], first: int, last: int) -> list[list[tuple[int, tuple[str, ...]]]]:
+    def scan(self, tokens: Tokens, first: int, last: int) -> list[list[tuple[int, tuple[str, ...]]]]:
         """For each matcher, the (token index, heads) of the tokens in [first, last) that start a pattern."""
         per: list[list[tuple[int, tuple[str, ...]]]] = [[] for _ in self._matchers]
         hits = [(i, heads) for i, heads in enumerate(map(self._memo, tokens[first:last]), first) if heads is not None]
@@ -140,7 +144,7 @@ class HeadIndex:
         return per
 
 
-def _match_rest(words: tuple[str, ...], tokens: Sequence[str], start: int, last: int) -> tuple[int, ...] | None:
+def _match_rest(words: tuple[str, ...], tokens: Tokens, start: int, last: int) -> tuple[int, ...] | None:
     """Indices of tokens matching words[1:] after `start` (gaps skip 0–4 non-punctuation tokens)."""
     positions = [start]
     j = start + 1
@@ -153,13 +157,13 @@ def _match_rest(words: tuple[str, ...], tokens: Sequence[str], start: int, last:
                 t = j + skip
                 if t >= last or (skip and tokens[t - 1] in PUNCT):
                     return None
-                if _word_matches(word, tokens[t]):
+                if _word_matches(word, tokens, t):
                     j = t
                     break
             else:
                 return None
             k += 1
-        elif j >= last or not _word_matches(word, tokens[j]):
+        elif j >= last or not _word_matches(word, tokens, j):
             return None
         positions.append(j)
         j += 1

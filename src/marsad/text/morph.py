@@ -14,8 +14,6 @@ each up in the lexicon; the lexicon stores its patterns under `lemma_key(word)`.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
 _VERB = ("ي", "ت", "ن", "ا")
@@ -120,7 +118,6 @@ def _suffix_forms(base: str) -> list[str]:
     return forms
 
 
-@lru_cache(maxsize=524_288)
 def stem_keys(token: str) -> frozenset[str]:
     """Every light stem `token` may stand for (the token itself included)."""
     keys: set[str] = set()
@@ -129,7 +126,6 @@ def stem_keys(token: str) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= _MIN_STEM or k == token)
 
 
-@lru_cache(maxsize=65_536)
 def bare(token: str) -> str:
     """The token without a leading conjunction و/ف (for exact particle matches: وإلى → الى)."""
     if len(token) > 2 and token[0] in _CONJ:

@@ -1,7 +1,8 @@
 """Sentence and token segmentation over a `NormText`.
 
 Tokens are kept as parallel tuples (text, start, end) rather than one object per token, so that
-segmenting a 500-word article allocates a handful of lists, not thousands of objects.
+segmenting a 500-word article allocates a handful of lists, not thousands of objects; the token
+texts are a `Tokens` table, whose columns (bare form, feature word, stem keys) every extractor reads.
 Offsets here are into the *normalised* text; `NormText.orig_span` maps them back.
 """
 
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from marsad.text.normalize import NormText
+from marsad.text.tokens import Tokens
 
 # A run of digits and a word of three Arabic letters or more written together ("2الكويت",
 # "الكويت2020") are two tokens; a clitic and a number stay one (و6، ب2), and so do Latin letters
@@ -37,10 +39,10 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Segmented:
-    """Tokens of a whole text (parallel tuples) and its sentences."""
+    """Tokens of a whole text (parallel tuples; `tokens` is the token table) and its sentences."""
 
     norm: NormText
-    tokens: tuple[str, ...]
+    tokens: Tokens
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     sentences: tuple[Sentence, ...]
@@ -99,7 +101,7 @@ def segment(norm: NormText, max_tokens: int = MAX_SENTENCE_TOKENS) -> Segmented:
     """Tokenise the normalised text and group tokens into sentences (of at most `max_tokens`)."""
     text = norm.text
     matches = list(_TOKEN.finditer(text))
-    tokens: tuple[str, ...] = tuple(map(re.Match.group, matches))
+    tokens = Tokens(map(re.Match.group, matches))
     starts: tuple[int, ...] = tuple(map(re.Match.start, matches))
     ends: tuple[int, ...] = tuple(map(re.Match.end, matches))
     sentences: list[Sentence] = []

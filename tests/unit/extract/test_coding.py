@@ -197,8 +197,9 @@ def test_a_plural_verb_carries_its_subject(word, plural):
     four-letter words in ون are mostly nouns: شؤون، سجون)."""
     from marsad.extract.actors import agrees_with_preceding_subject
     from marsad.text.normalize import normalize
+    from marsad.text.tokens import Tokens
 
-    assert agrees_with_preceding_subject(normalize(word).text) is plural
+    assert agrees_with_preceding_subject(Tokens((normalize(word).text,)).bare[0]) is plural
 
 
 @pytest.mark.parametrize(
