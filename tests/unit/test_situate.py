@@ -105,6 +105,23 @@ def test_a_dateline_after_a_headline_line_is_the_dateline():
     assert event.location is None or event.location.basis != "dateline"
 
 
+def test_a_headline_above_the_dateline_is_placed_by_it():
+    """The headline tells the story the dateline below it locates; the place it names after
+    "تضامناً مع" is what the protesters stand with, not where they stand."""
+    text = "آلاف الأردنيين يتظاهرون تضامناً مع غزة\n\nعمّان - 20 تشرين الأول/أكتوبر 2023 (مراسلنا): قال مسؤول إن الوضع هادئ."
+    event = _first(marsad.code(text, date="2023-10-20"), "PROTEST")
+    assert event.location is not None and event.location.name_en == "Amman"
+    assert event.location.basis == "dateline" and event.evidence.trigger == "يتظاهرون"
+
+
+def test_the_place_a_protest_stands_with_is_not_its_scene():
+    text = "تظاهر المئات في إربد أمس. وخرجت مسيرة أخرى في المساء تضامناً مع غزة."
+    events = [e for e in marsad.code(text, date="2024-03-10") if e.event_type == "PROTEST" and e.factual]
+    assert len(events) == 2
+    assert events[-1].location is not None and events[-1].location.name_en == "Irbid"
+    assert events[-1].location.basis == "paragraph"
+
+
 def test_a_byline_ending_in_a_place_is_a_dateline():
     # Saudi outlets sign "author- outlet- city:" before the text.
     text = "عوض الفهمي- سبق- مكة المكرمة: عقد أطباء اجتماعا في المستشفى.\nواعتصم العشرات من الموظفين مطالبين برواتبهم."

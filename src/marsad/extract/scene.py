@@ -416,9 +416,16 @@ def candidates(seg: Segmented, setting: Setting, s_index: int, trigger: int) -> 
     and inherits none ("خرجت مسيرة للمطالبة باستقلال كتالونيا" is in Catalonia for want of better)."""
     here = tuple(p for p in setting.in_sentence.get(s_index, ()) if not in_relative_clause(seg, trigger, p))
     scenes_ = tuple(p for p in here if not is_object(seg, p))
-    if scenes_ or setting.inherited[s_index] is not None or (setting.dateline is not None and s_index > 0):
+    if scenes_ or setting.inherited[s_index] is not None or _dateline_applies(setting, s_index):
         return scenes_
     return here
+
+
+def _dateline_applies(setting: Setting, s_index: int) -> bool:
+    """The dateline's place may stand for sentence `s_index`: any sentence after the first, and a
+    headline above a dateline that opens the next line ("آلاف الأردنيين يتظاهرون تضامناً مع غزة" over
+    "عمّان - 20 تشرين الأول ..."): the headline tells the story the dateline locates."""
+    return setting.dateline is not None and (s_index > 0 or setting.dateline.sentence > 0)
 
 
 def locate(
@@ -437,10 +444,10 @@ def locate(
 
 def _inherited(setting: Setting, s_index: int, why: str | None) -> Place | None:
     """The nearest earlier place of the sentence's paragraph, else the dateline's place (after the
-    first sentence), else None; `chosen_by` = `why`."""
+    first sentence, or for a headline above it), else None; `chosen_by` = `why`."""
     earlier = setting.inherited[s_index]
     if earlier is not None:
         return replace(earlier.place, basis="paragraph", chosen_by=why)
-    if setting.dateline is not None and s_index > 0:
+    if setting.dateline is not None and _dateline_applies(setting, s_index):
         return replace(setting.dateline.place, basis="dateline", chosen_by=why)
     return None
