@@ -108,7 +108,9 @@ def test_a_dateline_after_a_headline_line_is_the_dateline():
 def test_a_headline_above_the_dateline_is_placed_by_it():
     """The headline tells the story the dateline below it locates; the place it names after
     "تضامناً مع" is what the protesters stand with, not where they stand."""
-    text = "آلاف الأردنيين يتظاهرون تضامناً مع غزة\n\nعمّان - 20 تشرين الأول/أكتوبر 2023 (مراسلنا): قال مسؤول إن الوضع هادئ."
+    text = (
+        "آلاف الأردنيين يتظاهرون تضامناً مع غزة\n\nعمّان - 20 تشرين الأول/أكتوبر 2023 (مراسلنا): قال مسؤول إن الوضع هادئ."
+    )
     event = _first(marsad.code(text, date="2023-10-20"), "PROTEST")
     assert event.location is not None and event.location.name_en == "Amman"
     assert event.location.basis == "dateline" and event.evidence.trigger == "يتظاهرون"
