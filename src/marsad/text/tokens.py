@@ -9,8 +9,9 @@ tuples instead of one object per token):
 - `keys[k]`: every light stem the token may stand for (`morph.stem_keys`: the lexicon's lookup keys).
 
 `segment()` builds the table once per text, so an extractor reads `tokens.bare[k]` instead of
-calling the morphology again on the same token: the data goes down from `text/` once and the
-extractors no longer import `text.morph`. The per-token analysis is memoised for the whole process
+calling the morphology again on the same token: the data goes down from `text/` once, and no module
+above `text/` imports `bare` or `stem_keys` (quantities keeps `lemma_key`, the key its cue table
+stores a lexicon form under at load time). The per-token analysis is memoised for the whole process
 (bounded), so a token seen in an earlier article costs one dictionary hit.
 
     >>> t = Tokens(("والحكومه", "تظاهروا"))
