@@ -53,7 +53,7 @@ _FEATURE_CUES |= dict.fromkeys(ADMIN_WORDS, "admin") | {DATELINE: "city", FACILI
 AREA_WORD, AREA_ADMIN_ISO2 = "منطقه", frozenset(("SA",))  # منطقة is an admin1 title only in Saudi Arabia
 REGION_PART = "ريف"  # "ريف حلب", the countryside around Aleppo: the town, ACLED geo-precision 2
 _EMBASSY = frozenset(("سفاره", "السفاره", "قنصليه", "القنصليه", "بعثه", "البعثه"))
-_DASHES = frozenset("-–—ـ")
+DASHES = "-–—ـ"  # what separates a dateline's place from the text ("تونس - ", "تونس – ")
 PEELED_PENALTY = 0.3  # وجدة is read whole (Oujda) unless the peeled reading (و + جدة) is much bigger
 
 
@@ -94,7 +94,7 @@ def _is_dateline(seg: Segmented, first: int, i: int, end: int) -> bool:
     if i != first or end >= len(seg.tokens):
         return False
     between = seg.norm.text[seg.ends[end - 1] : seg.starts[end]]
-    return seg.tokens[end] == ":" or any(c in _DASHES for c in between)
+    return seg.tokens[end] == ":" or any(c in DASHES for c in between)
 
 
 def _in_partial_hashtag(seg: Segmented, gaz: Gazetteer, row: NameRow, i: int, end: int) -> bool:

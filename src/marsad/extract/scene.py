@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from marsad.extract.actors import relative_between
 from marsad.extract.dates import dateline_date, parse_record_date
 from marsad.extract.place_rules import context_kind
-from marsad.extract.places import PlaceMention, find_places
+from marsad.extract.places import DASHES, PlaceMention, find_places
 from marsad.geo.gazetteer import Gazetteer
 from marsad.model import Place, When
 from marsad.text.normalize import normalize
@@ -90,7 +90,6 @@ def paragraphs(seg: Segmented) -> tuple[int, ...]:
     return tuple(bisect_right(breaks, s.start) for s in seg.sentences)
 
 
-_DASHES = "-–—ـ"
 BYLINE_REACH = 8  # tokens: "عوض الفهمي- سبق- مكة المكرمة:" — an author and an outlet before the place
 # A place that opens the article followed by a day, a month and a year: "جيزان 25 شوال 1436هـ ... واس".
 _DATED = re.compile(r"\d{1,2}\s+\S+\s+\d{4}")
@@ -110,10 +109,10 @@ def dateline_place(seg: Segmented, places: Sequence[PlaceMention]) -> PlaceMenti
         if at > BYLINE_REACH:
             continue
         rest = text[seg.ends[p.last_token - 1] : seg.ends[p.last_token - 1] + 40].lstrip()
-        if (at <= 1 and rest[:1] in _DASHES + ":(") or (at == 0 and _DATED.match(rest)):
+        if (at <= 1 and rest[:1] in DASHES + ":(") or (at == 0 and _DATED.match(rest)):
             return p
         before = text[seg.sentences[p.sentence].start : seg.starts[p.first_token]].rstrip()
-        if rest[:1] == ":" and before[-1:] in _DASHES and "\n" not in before:
+        if rest[:1] == ":" and before[-1:] in DASHES and "\n" not in before:
             return p
     return None
 
