@@ -42,6 +42,9 @@ ROLES: dict[str, str] = {
 }  # fmt: skip
 
 INTERNATIONAL: frozenset[str] = frozenset({"IGO", "NGO", "IMG"})
+# Roles that carry arms: ACLED's armed-actor interactions, and the adjectives of an event that still
+# say who did it ("هجوم انتحاري").
+ARMED: frozenset[str] = frozenset({"MIL", "COP", "REB", "UAF", "IMG", "SPY"})
 
 # Suppressor entries in trigger files: they win the longest-match contest and emit nothing
 # ("ضرب مثلا" is not an assault).

@@ -20,7 +20,7 @@ DEEP = 15
 _GOVERNORS = frozenset(
     {"في", "من", "علي", "بعد", "قبل", "خلال", "حول", "بشان", "ضد", "مع", "لدي", "عقب", "جراء", "بسبب", "اثر"}
 )
-_DEFINITE = ("ال", "بال", "لل", "كال")
+DEFINITE = ("ال", "بال", "لل", "كال")  # the article, alone or after بـ/لـ/كـ
 _NUMBER_WORDS = frozenset(
     {"عشرات", "مئات", "الاف", "الالاف", "الف", "الفي", "مئه", "مائه", "مئتي", "مائتي", "ملايين", "مليون"}
 )
@@ -46,7 +46,7 @@ def noun_shaped(key: str) -> bool:
 def trigger_form(tokens: Tokens, index: int, key: str) -> str:
     """'past' (اغتالوا), 'imperfect' (يقتلون), 'noun' (الاغتيال، بعد التفجير) or 'bare' (قتل)."""
     word = tokens.bare[index]
-    if word.startswith(_DEFINITE) or word.endswith("ات") or noun_shaped(key):
+    if word.startswith(DEFINITE) or word.endswith("ات") or noun_shaped(key):
         return "noun"
     if index > 0 and tokens.bare[index - 1] in _GOVERNORS:
         return "noun"

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
 
 from marsad.errors import UsageError
 from marsad.memo import load_once
-from marsad.ontology import QUAD_CLASS, ROLES
+from marsad.ontology import ARMED, QUAD_CLASS, ROLES
 
 __all__ = ["ACLED_COLUMNS", "FORMATS", "acled_type", "export", "inter_code", "read_events"]
 
@@ -63,7 +63,6 @@ _ACLED_TYPES: dict[tuple[str, str | None], tuple[str, str, str]] = {
     ("RETREAT", "ceasefire"): (_STRATEGIC, "Strategic developments", "Agreement"),
 }
 _OTHER = (_STRATEGIC, "Strategic developments", "Other")
-_ARMED = frozenset({"MIL", "COP", "REB", "UAF", "IMG", "SPY"})
 _BATTLE = (_VIOLENCE, "Battles", "Armed clash")
 
 # ACLED interaction codes: 1 state forces, 2 rebels, 3 political militias, 4 identity militias,
@@ -85,7 +84,7 @@ def acled_type(event_type: str, mode: str | None, target_role: str | None = None
     >>> acled_type("ASSAULT", "firearms", "REB")[1:]
     ('Battles', 'Armed clash')
     """
-    if event_type == "ASSAULT" and mode in (None, "firearms", "primitive") and target_role in _ARMED:
+    if event_type == "ASSAULT" and mode in (None, "firearms", "primitive") and target_role in ARMED:
         return _BATTLE
     found = _ACLED_TYPES.get((event_type, mode)) or _ACLED_TYPES.get((event_type, None))
     return found or _OTHER

@@ -12,7 +12,10 @@ ro_second.jsonl, seed 2034), each and together; `python -m marsad.learn.agreemen
 scene labels of data/places/scene_sentences.jsonl on a 60-event sample (seed 2029,
 data/agreement/scene_sample.jsonl and scene_second.jsonl; `scenes sample` draws it) and of
 scene_none.jsonl and scene_visits.jsonl on a second 60-event sample (seed 2030, scene_sample_later /
-scene_second_later; `scenes sample-later`).
+scene_second_later; `scenes sample-later`); `python -m marsad.learn.agreement protest-targets` the
+targets of 60 PROTEST events of all the team's files (seed 2035, data/agreement/pt_sample.jsonl and
+pt_second.jsonl; `protest-targets sample` draws it), labelled by docs/annotation.md's "The target
+of a PROTEST".
 """
 
 from __future__ import annotations
@@ -36,13 +39,17 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def draw(files: Sequence[Path], size: int = SIZE, seed: int = SEED) -> list[dict[str, Any]]:
-    """`size` random (sentence, event) pairs, with text, type and trigger only."""
+def draw(
+    files: Sequence[Path], size: int = SIZE, seed: int = SEED, event_type: str | None = None
+) -> list[dict[str, Any]]:
+    """`size` random (sentence, event) pairs (of `event_type` only, when given), with text, type
+    and trigger only."""
     pairs = [
         {"id": r["id"], "event": n, "text": r["text"], "type": e["type"], "trigger": e["trigger"]}
         for path in sorted(files)
         for r in _read(path)
         for n, e in enumerate(r["events"])
+        if event_type is None or e["type"] == event_type
     ]
     return random.Random(seed).sample(pairs, size)
 
@@ -123,6 +130,27 @@ def scene_agreement(first: Path | Sequence[Path] = SCENES, second: Path = SCENE_
     return {"events": len(rows), "scene_agreement": round(same / len(rows), 3), "disagreements": differ}
 
 
+PROTEST_TARGET_SAMPLE = ROOT / "agreement" / "pt_sample.jsonl"
+PROTEST_TARGET_SECOND = ROOT / "agreement" / "pt_second.jsonl"
+PROTEST_TARGET_SEED, PROTEST_TARGET_SIZE = 2035, 60
+
+
+def team_files() -> list[Path]:
+    """Every file of the team's annotated sentences: the detector's and the argument ranker's."""
+    return sorted((ROOT / "annotations").glob("*.jsonl")) + sorted((ROOT / "arguments").glob("*.jsonl"))
+
+
+def target_agreement(first_files: Sequence[Path], second: Path) -> dict[str, Any]:
+    """Agreement on the target of each sampled event (overlapping spans, or both none)."""
+    first = {(r["id"], n): (r["text"], e) for p in first_files for r in _read(p) for n, e in enumerate(r["events"])}
+    rows = _read(second)
+    pairs = [(first[(row["id"], row["event"])], row.get("target")) for row in rows]
+    agree = sum(_overlap(gold.get("target"), theirs, text) for (text, gold), theirs in pairs)
+    return {"pairs": len(rows), "target_agreement": round(agree / len(rows), 3),
+            "named_first": sum(gold.get("target") is not None for (_, gold), _ in pairs),
+            "named_second": sum(theirs is not None for _, theirs in pairs)}  # fmt: skip
+
+
 def _write_sample(path: Path, pairs: list[dict[str, Any]]) -> int:
     """Write a sample for the second annotator, one (sentence, event) pair a line, without labels."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +170,12 @@ def main(argv: Sequence[str]) -> int:
             "none_and_visits": scene_agreement(SCENES_LATER, SCENE_SECOND_LATER),
         }
         print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    if argv[:2] == ["protest-targets", "sample"]:
+        sample = draw(team_files(), PROTEST_TARGET_SIZE, PROTEST_TARGET_SEED, "PROTEST")
+        return _write_sample(PROTEST_TARGET_SAMPLE, sample)
+    if argv[:1] == ["protest-targets"]:
+        print(json.dumps(target_agreement(team_files(), PROTEST_TARGET_SECOND), ensure_ascii=False, indent=1))
         return 0
     files = sorted((ROOT / "annotations").glob("*.jsonl"))
     if argv[:1] == ["sample"]:

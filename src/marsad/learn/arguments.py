@@ -29,10 +29,12 @@ import numpy.typing as npt
 
 from marsad.errors import ModelError
 from marsad.extract.actors import RELATIVES, Mention, Roles, agrees_with_preceding_subject, is_place
+from marsad.extract.eventive import DEFINITE
 from marsad.extract.quantities import is_number_word
 from marsad.learn import npz
 from marsad.learn.features import index_set
 from marsad.memo import PerKey
+from marsad.ontology import ARMED
 from marsad.text.segment import PUNCT
 from marsad.text.tokens import Tokens
 
@@ -98,15 +100,28 @@ def is_content_word(word: str) -> bool:
 
 
 def candidates(
-    tokens: Tokens, first: int, last: int, found: Sequence[Mention], trig_first: int, trig_last: int
+    tokens: Tokens,
+    first: int,
+    last: int,
+    found: Sequence[Mention],
+    trig_first: int,
+    trig_last: int,
+    form: str = "",
 ) -> list[Mention]:
     """Every mention that may be the source or target of the trigger at [trig_first, trig_last):
     the lexicon's mentions (not places used as places; a mention inside a multi-word trigger,
     "تجمع مئات المتظاهرين"، is one) and the content words within `WINDOW` that no mention
-    covers; a word followed by a nisba ("وحدة إسرائيلية") is one candidate with the nisba's country."""
+    covers; a word followed by a nisba ("وحدة إسرائيلية") is one candidate with the nisba's country.
+    An adjective of the trigger's noun describes the event and is no candidate ("مظاهرة غاضبة"، "خرجت
+    مسيرة حاشدة"), unless it names a country ("غارات أمريكية") or an armed actor ("هجوم انتحاري"، "عملية
+    مسلحة": who did it, as the gold reads them)."""
     out: list[Mention] = []
     previous_place: Mention | None = None
+    lo, hi = max(first, trig_first - WINDOW), min(last, trig_last + WINDOW)
+    describing = _adjectives_of(tokens, _trigger_noun(trig_first, trig_last, form), hi)
     for m in found:
+        if m.first in describing and m.last - 1 in describing and m.kind not in _NAMING and m.role not in ARMED:
+            continue
         # A country listed after a place is a place too: "في عدد من الدول الأوروبية والولايات المتحدة وكندا".
         listed = previous_place is not None and m.first - previous_place.last <= 1 and tokens.bare[m.first][:1] == "و"
         if is_place(tokens, m) or (listed and m.kind in ("country", "capital")):
@@ -116,9 +131,8 @@ def candidates(
         out.append(m)
     covered = {k for m in found for k in range(m.first, m.last)}
     nisba_at = {m.first: m for m in found if m.kind in ("nisba", "demonym")}
-    lo, hi = max(first, trig_first - WINDOW), min(last, trig_last + WINDOW)
     for k in range(lo, hi):
-        if k in covered or trig_first <= k < trig_last or not is_content_word(tokens.bare[k]):
+        if k in covered or trig_first <= k < trig_last or k in describing or not is_content_word(tokens.bare[k]):
             continue
         if k > first and (tokens.bare[k - 1] in PLACE_INTRODUCERS or _qualifies(tokens.bare[k - 1], tokens.bare[k])):
             continue  # "في جنين"; "النقابة الوطنية": the adjective is its noun's, never an actor alone
@@ -130,6 +144,46 @@ def candidates(
         else:
             out.append(Mention(k, k + 1, None, None, None, "word", tokens.bare[k][:1] in ("ب", "ل")))
     return sorted(out, key=lambda m: (m.first, m.last))
+
+
+def _trigger_noun(trig_first: int, trig_last: int, form: str) -> int | None:
+    """The trigger's noun, whose adjectives describe the event: a noun trigger's first word ("العملية
+    الانتحارية"), the last word of a light verb and its noun ("خرجت مظاهرة"); a verb has none."""
+    if form == "noun":
+        return trig_first
+    return trig_last - 1 if trig_last - trig_first > 1 else None
+
+
+def _adjectives_of(tokens: Tokens, head: int | None, hi: int) -> range:
+    """The positions of the adjectives right after the noun at `head` (one or more in a row: "مظاهرة
+    سلمية حاشدة"), by agreement: definite with definite, and a feminine ending after a feminine or
+    plural noun ("تظاهرة غاضبة"، "احتجاجات واسعة") or a nisba after a masculine one ("هجوم انتحاري")."""
+    if head is None:
+        return range(0)
+    noun = tokens.bare[head]
+    k = head + 1
+    while k < hi and _describes(noun, tokens.bare[k]):
+        k += 1
+    return range(head + 1, k)
+
+
+# What an adjective of the event may still say about who did it: a country, or an armed actor (`ARMED`).
+_NAMING = frozenset({"nisba", "demonym"})
+# Broken plurals of people that end like a feminine adjective: "مظاهرة طلبة" is the students'.
+_PERSON_PLURALS = frozenset({"طلبه", "قاده", "دعاه", "قضاه", "غزاه", "رعاه", "ولاه", "عمله", "حمله", "خونه", "بغاه",
+                             "جناه", "رماه", "سعاه", "حماه", "كهنه", "سحره", "بحاره", "اساتذه", "تلامذه", "جبابره"})  # fmt: skip
+
+
+def _describes(noun: str, word: str) -> bool:
+    """`word` (bare) agrees with `noun` (bare) as its adjective, not as the noun's genitive: "مظاهره
+    غاضبه" but not "مظاهره طلاب" nor "عمليه الشرطه" (a genitive after an indefinite noun is definite)."""
+    if noun.startswith(DEFINITE) != word.startswith(DEFINITE) or len(word) < 4:
+        return False
+    if noun.endswith(("ه", "ات")):
+        return word.endswith("ه") and word.removeprefix("ال") not in _PERSON_PLURALS
+    if noun.endswith("ا"):  # accusative, written with its alif: "هجوما انتحاريا"
+        return word.endswith("يا")
+    return word.endswith("ي") and not noun.endswith("ي")
 
 
 def _qualifies(noun: str, word: str) -> bool:
@@ -412,7 +466,7 @@ class RulesRanker:
     """The word-order rules' roles as a ranker (the baseline `make eval` compares with)."""
 
     def choose(self, frame: EventFrame, found: Sequence[Mention]) -> tuple[Roles, list[Mention]]:
-        pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
+        pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last, frame.form)
         return frame.rules, pool
 
 
@@ -429,7 +483,7 @@ def _ranks(pool: Sequence[Mention], frame: EventFrame) -> list[int]:
 
 def all_features(frame: EventFrame, found: Sequence[Mention]) -> list[tuple[Mention, list[str]]]:
     """Every candidate of the event with its features (training reads candidates through this)."""
-    pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last)
+    pool = candidates(frame.tokens, frame.first, frame.last, found, frame.trig_first, frame.trig_last, frame.form)
     after = _after_state(frame, pool)
     return [(m, features(frame, m, r, after)) for m, r in zip(pool, _ranks(pool, frame), strict=True)]
 

@@ -95,6 +95,36 @@ def test_the_argument_samples_are_complete_and_scored() -> None:
     assert 0.0 <= result["source_span_agreement"] <= 1.0
 
 
+def test_the_protest_target_sample_is_the_seeded_draw_and_is_scored() -> None:
+    from marsad.learn import agreement as a
+
+    sample = [json.loads(line) for line in a.PROTEST_TARGET_SAMPLE.read_text(encoding="utf-8").splitlines()]
+    assert sample == a.draw(a.team_files(), a.PROTEST_TARGET_SIZE, a.PROTEST_TARGET_SEED, "PROTEST")
+    assert all(row["type"] == "PROTEST" for row in sample)
+    result = a.target_agreement(a.team_files(), a.PROTEST_TARGET_SECOND)
+    assert result["pairs"] == a.PROTEST_TARGET_SIZE
+    assert 0.0 <= result["target_agreement"] <= 1.0
+
+
+def test_target_agreement_counts_overlapping_spans_and_shared_nones(tmp_path) -> None:
+    from marsad.learn.agreement import target_agreement
+
+    first = tmp_path / "first.jsonl"
+    text = "تظاهر العمال أمام مقر الحكومة ضد قرار الوزارة."
+    events = [{"type": "PROTEST", "status": "reported", "trigger": "تظاهر", "source": "العمال", "target": "الحكومة"},
+              {"type": "PROTEST", "status": "reported", "trigger": "تظاهر", "source": "العمال", "target": None}]  # fmt: skip
+    first.write_text(json.dumps({"id": "x-1", "text": text, "events": events}, ensure_ascii=False) + "\n")
+    second = tmp_path / "second.jsonl"
+    rows = [{"id": "x-1", "event": 0, "target": "مقر الحكومة"}, {"id": "x-1", "event": 1, "target": "الوزارة"}]
+    second.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    assert target_agreement([first], second) == {
+        "pairs": 2,
+        "target_agreement": 0.5,
+        "named_first": 1,
+        "named_second": 2,
+    }
+
+
 def test_a_missing_annotation_directory_is_an_error_not_a_silent_gold_only_model(tmp_path) -> None:
     from marsad.errors import InputError
 

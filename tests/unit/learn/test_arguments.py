@@ -25,10 +25,10 @@ def _bare(word):
 def _pool(text, trigger_word):
     seg = segment(normalize(text))
     _view, proposals = propose(default_lexicon(), seg, seg.sentences[0])
-    p = next(p for p in proposals if trigger_word in seg.tokens[p.frame.trig_first])
+    p = next(p for p in proposals if any(trigger_word in t for t in seg.tokens[p.frame.trig_first : p.frame.trig_last]))
     f = p.frame
     return seg, [seg.tokens[m.first:m.last] for m in candidates(f.tokens, f.first, f.last, p.mentions,
-                                                                  f.trig_first, f.trig_last)]  # fmt: skip
+                                                                  f.trig_first, f.trig_last, f.form)]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,34 @@ def test_a_nisba_adjective_is_never_an_actor_on_its_own():
     _seg, pool = _pool("وطالبت الهيئة الوطنية للمعلمين الحكومة بزيادة الأجور.", "وطالبت")
     assert ("الوطنيه",) not in pool  # normalised tokens
     assert ("الهيئه", "الوطنيه") in pool  # an unknown noun and its adjective are one candidate
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "adjective"),
+    [
+        ("خرجت مظاهرة غاضبة ضد الحكومة في الخرطوم.", "مظاهره", "غاضبه"),  # light verb + noun
+        ("شهدت المدينة احتجاجات واسعة ضد الغلاء.", "احتجاجات", "واسعه"),
+        ("نفذ مسلحون هجوما تفجيريا على حاجز للشرطة.", "هجوما", "تفجيريا"),  # accusative
+        ("نظم الأهالي وقفة احتجاجية سلمية أمام البلدية.", "وقفه", "سلميه"),  # the second in a row
+    ],
+)
+def test_an_adjective_of_the_event_is_never_a_candidate(text, trigger, adjective):
+    _seg, pool = _pool(text, trigger)
+    assert not any(adjective in c for c in pool), pool
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "actor"),
+    [
+        ("خرجت مظاهرة طلبة جامعة الخرطوم ضد الحكومة.", "مظاهره", "طلبه"),  # a plural of people, not an adjective
+        ("شنت طائرات أمريكية غارات جوية على مواقع طالبان.", "غارات", "امريكيه"),  # a country's nisba stays
+        ("قتل انتحاري عشرة جنود في كابول.", "قتل", "انتحاري"),  # after a verb: its subject
+        ("وقعت العملية الانتحارية قرب مقر الشرطة.", "العمليه", "الانتحاريه"),  # the lexicon's bomber
+    ],
+)
+def test_a_word_after_the_trigger_that_is_no_adjective_of_it_stays_a_candidate(text, trigger, actor):
+    _seg, pool = _pool(text, trigger)
+    assert any(actor in " ".join(c) for c in pool), pool
 
 
 def test_an_event_with_no_actor_has_no_source():
