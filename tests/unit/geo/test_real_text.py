@@ -43,6 +43,12 @@ def test_villages_and_qada_seats_of_the_second_gulf_and_jordan_list(gaz: Gazette
     assert found("أصيب المريض بتليف في الكبد", gaz) == []
 
 
+def test_sayyida_zaynab_is_placed_by_its_article_and_is_a_woman_after_a_speech_verb(gaz: Gazetteer):
+    assert found("قتل عشرات في تفجير استهدف منطقة السيدة زينب جنوب دمشق", gaz)[0] == ("السيدة زينب", "SYR")
+    assert found("اندلع حريق في عقار قديم في السيدة زينب وسط القاهرة", gaz)[0] == ("السيدة زينب", "EGY")
+    assert found("قالت السيدة زينب إن ابنها اعتقل منذ شهرين", gaz) == []
+
+
 def test_a_small_town_named_like_a_common_word_is_not_read(gaz: Gazetteer):
     assert found("قصف مواقع قرب بلدة مورك", gaz) == [("مورك", "SYR")]
     assert found("عانقت الأم ابنها بعد خروجه من السجن", gaz) == []
