@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from marsad.errors import InputError
+
 ROOT = Path(__file__).resolve().parents[3] / "data"
 SAMPLE = ROOT / "agreement" / "sample.jsonl"
 SECOND = ROOT / "agreement" / "second.jsonl"
@@ -52,6 +54,24 @@ def draw(
         if event_type is None or e["type"] == event_type
     ]
     return random.Random(seed).sample(pairs, size)
+
+
+Labelled = dict[tuple[str, int], tuple[str, dict[str, Any]]]
+
+
+def _labelled(files: Sequence[Path]) -> Labelled:
+    """The first annotator's events: (sentence id, event index) → (text, event)."""
+    return {(r["id"], n): (r["text"], e) for p in files for r in _read(p) for n, e in enumerate(r["events"])}
+
+
+def _first(labels: Labelled, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The first annotator's event a second-annotator row is about; a row naming no such event is an
+    error that says which (the sample and the files have drifted apart)."""
+    try:
+        return labels[(row["id"], row["event"])]
+    except KeyError:
+        raise InputError(f"second annotation {row.get('id')!r} event {row.get('event')!r}: no such event "
+                         "in the annotated files (were they edited after the sample was drawn?)") from None  # fmt: skip
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
@@ -80,12 +100,12 @@ ARGUMENT_SECONDS = {
 
 def agreement(first_files: Sequence[Path], second: Path | Sequence[Path] = SECOND) -> dict[str, Any]:
     """Kappa on status (5 classes and binary reported/not) and source/target span agreement."""
-    first = {(r["id"], n): (r["text"], e) for p in first_files for r in _read(p) for n, e in enumerate(r["events"])}
+    first = _labelled(first_files)
     a: list[str] = []
     b: list[str] = []
     spans = {"source": 0, "target": 0}
     for row in (r for path in ([second] if isinstance(second, Path) else second) for r in _read(path)):
-        text, gold = first[(row["id"], row["event"])]
+        text, gold = _first(first, row)
         a.append(gold["status"])
         b.append(row["status"])
         for role in spans:
@@ -115,14 +135,12 @@ SCENE_SEED_LATER, SCENE_SIZE_LATER = 2030, 60
 def scene_agreement(first: Path | Sequence[Path] = SCENES, second: Path = SCENE_SECOND) -> dict[str, Any]:
     """Share of sampled events where both annotators name the same scene (overlapping spans, or
     both none), and the disagreements as (id, first, second)."""
-    files = [first] if isinstance(first, Path) else list(first)
-    labels = {
-        (r["id"], n): (r["text"], e.get("scene")) for f in files for r in _read(f) for n, e in enumerate(r["events"])
-    }
+    labels = _labelled([first] if isinstance(first, Path) else list(first))
     rows = _read(second)
     same, differ = 0, []
     for row in rows:
-        text, gold = labels[(row["id"], row["event"])]
+        text, event = _first(labels, row)
+        gold = event.get("scene")
         if _overlap(gold, row.get("scene"), text):
             same += 1
         else:
@@ -142,9 +160,9 @@ def team_files() -> list[Path]:
 
 def target_agreement(first_files: Sequence[Path], second: Path) -> dict[str, Any]:
     """Agreement on the target of each sampled event (overlapping spans, or both none)."""
-    first = {(r["id"], n): (r["text"], e) for p in first_files for r in _read(p) for n, e in enumerate(r["events"])}
+    first = _labelled(first_files)
     rows = _read(second)
-    pairs = [(first[(row["id"], row["event"])], row.get("target")) for row in rows]
+    pairs = [(_first(first, row), row.get("target")) for row in rows]
     agree = sum(_overlap(gold.get("target"), theirs, text) for (text, gold), theirs in pairs)
     return {"pairs": len(rows), "target_agreement": round(agree / len(rows), 3),
             "named_first": sum(gold.get("target") is not None for (_, gold), _ in pairs),
@@ -193,4 +211,7 @@ def main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except InputError as error:
+        sys.exit(f"agreement: {error}")

@@ -125,6 +125,18 @@ def test_target_agreement_counts_overlapping_spans_and_shared_nones(tmp_path) ->
     }
 
 
+def test_a_second_annotation_of_an_event_the_files_lack_is_named_in_the_error(tmp_path) -> None:
+    from marsad.errors import InputError
+    from marsad.learn.agreement import target_agreement
+
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"id": "x-1", "text": "تظاهر العمال.", "events": []}, ensure_ascii=False) + "\n")
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"id": "x-1", "event": 0, "target": None}) + "\n")
+    with pytest.raises(InputError, match="'x-1' event 0"):
+        target_agreement([first], second)
+
+
 def test_a_missing_annotation_directory_is_an_error_not_a_silent_gold_only_model(tmp_path) -> None:
     from marsad.errors import InputError
 
