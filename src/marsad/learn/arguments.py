@@ -158,8 +158,8 @@ def _adjectives_of(tokens: Tokens, head: int | None, hi: int) -> range:
     """The positions of the adjectives right after the noun at `head` (one or more in a row: "مظاهرة
     سلمية حاشدة"), by agreement: definite with definite, and a feminine ending after a feminine or
     plural noun ("تظاهرة غاضبة"، "احتجاجات واسعة") or a nisba after a masculine one ("هجوم انتحاري")."""
-    if head is None:
-        return range(0)
+    if head is None or len(tokens.bare[head]) < 3 or tokens.bare[head] in _GOVERNORS:
+        return range(0)  # "وصف مفتي": a conjunction read off the verb; "أفرج عن صحفي": a preposition
     noun = tokens.bare[head]
     k = head + 1
     while k < hi and _describes(noun, tokens.bare[k]):

@@ -76,6 +76,7 @@ def test_an_adjective_of_the_event_is_never_a_candidate(text, trigger, adjective
         ("شنت طائرات أمريكية غارات جوية على مواقع طالبان.", "غارات", "امريكيه"),  # a country's nisba stays
         ("قتل انتحاري عشرة جنود في كابول.", "قتل", "انتحاري"),  # after a verb: its subject
         ("وقعت العملية الانتحارية قرب مقر الشرطة.", "العمليه", "الانتحاريه"),  # the lexicon's bomber
+        ("وصف مفتي عام المملكة الهجوم بالعمل الجبان.", "وصف", "مفتي"),  # "صف" (و read off) is no noun
     ],
 )
 def test_a_word_after_the_trigger_that_is_no_adjective_of_it_stays_a_candidate(text, trigger, actor):
