@@ -92,9 +92,8 @@ def right(gold: dict, pred: dict | None) -> bool:
 
 
 def in_area(gold: dict, pred: dict | None) -> bool:
-    """`right`, or a Province/District resolved to an admin unit inside the gold area's bounding box."""
-    if right(gold, pred):
-        return True
+    """A Province/District resolved to an admin unit inside the gold area's bounding box (acc@area
+    counts a mention that is `right` or `in_area`)."""
     box = (gold.get("osm_json") or {}).get("boundingbox")
     if pred is None or gold["type"] not in ("Province", "District") or not box or pred.get("feature") != "admin":
         return False
@@ -130,7 +129,7 @@ def score(tweets: list[dict], predict, errors: list | None = None) -> dict[str, 
                 b["n"] += 1
                 b["found"] += best is not None
                 b["right"] += ok
-                b["area"] += in_area(m, best)
+                b["area"] += ok or in_area(m, best)
             if errors is not None and not ok:
                 errors.append((m, best, tweet["text"]))
     return buckets

@@ -106,7 +106,7 @@ def candidates(
     found: Sequence[Mention],
     trig_first: int,
     trig_last: int,
-    form: str = "",
+    form: str,
 ) -> list[Mention]:
     """Every mention that may be the source or target of the trigger at [trig_first, trig_last):
     the lexicon's mentions (not places used as places; a mention inside a multi-word trigger,
@@ -158,9 +158,11 @@ def _adjectives_of(tokens: Tokens, head: int | None, hi: int) -> range:
     """The positions of the adjectives right after the noun at `head` (one or more in a row: "مظاهرة
     سلمية حاشدة"), by agreement: definite with definite, and a feminine ending after a feminine or
     plural noun ("تظاهرة غاضبة"، "احتجاجات واسعة") or a nisba after a masculine one ("هجوم انتحاري")."""
-    if head is None or len(tokens.bare[head]) < 3 or tokens.bare[head] in _GOVERNORS:
-        return range(0)  # "وصف مفتي": a conjunction read off the verb; "أفرج عن صحفي": a preposition
+    if head is None:
+        return range(0)
     noun = tokens.bare[head]
+    if len(noun) < 3 or noun in _GOVERNORS:
+        return range(0)  # "وصف مفتي": a conjunction read off the verb; "أفرج عن صحفي": a preposition
     k = head + 1
     while k < hi and _describes(noun, tokens.bare[k]):
         k += 1
