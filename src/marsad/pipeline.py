@@ -35,7 +35,8 @@ from marsad.text.segment import Segmented, Sentence, segment
 def _actor(seg: Segmented, mention: Mention | None) -> Actor | None:
     if mention is None:
         return None
-    start, end = seg.norm.orig_span(seg.starts[mention.first], seg.ends[mention.last - 1])
+    # The text starts after a conjunction or preposition glued to the name: "لداعش" → "داعش".
+    start, end = seg.norm.orig_span(seg.starts[mention.first] + mention.clitic, seg.ends[mention.last - 1])
     return Actor(seg.norm.original[start:end], start, end, mention.country, mention.role, mention.name_en)
 
 

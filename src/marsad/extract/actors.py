@@ -47,11 +47,42 @@ class Mention:
     name_en: str | None
     kind: str
     prefixed: bool  # the first word carries a preposition clitic: بإيران، للحكومة
+    # Letters of the first word before the lexicon's word: a conjunction or preposition glued to
+    # it ("والاتحاد الأوروبي"، "لداعش": 1). The actor's text starts after them (`clitic_length`).
+    clitic: int = 0
 
 
 def _prefixed(tokens: Tokens, match: Match[ActorEntry]) -> bool:
     word = tokens.bare[match.first]
-    return word[:1] in ("ب", "ل") and not word.startswith(compile_pattern(match.payload.pattern)[0].lstrip("="))
+    return word[:1] in ("ب", "ل") and not word.startswith(_head(match))
+
+
+def _head(match: Match[ActorEntry]) -> str:
+    """The first word of the entry's pattern as the matcher compares it (normalised, no article)."""
+    return compile_pattern(match.payload.pattern)[0].lstrip("=")
+
+
+# What may be glued before a name: a conjunction, a preposition, or both ("وبإيران").
+_CLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"})
+
+
+def clitic_length(token: str, head: str) -> int:
+    """How many letters at the start of `token` (normalised) are a conjunction or preposition glued
+    to the lexicon word `head` (its pattern word, without the article): "والاتحاد"/"اتحاد" → 1,
+    "لداعش"/"داعش" → 1, "وللقوات"/"قوات" → 1 (the ل of لل stands for the article's), "للقوات" → 0
+    (the article has lost its alif: the word cannot start later), "لبنان"/"لبنان" → 0, "للبنان" → 1.
+    0 when the token does not start with a clitic before `head` (its own first letters)."""
+    if not head or token.startswith((head, "ال" + head)):
+        return 0
+    for k in (1, 2):
+        prefix, rest = token[:k], token[k:]
+        if prefix not in _CLITICS:
+            continue
+        if rest.startswith((head, "ال" + head)):
+            return k
+        if prefix in ("و", "ف") and rest.startswith("لل" + head):
+            return k
+    return 0
 
 
 def _combine(tokens: Tokens, head: Match[ActorEntry], qualifier: Match[ActorEntry]) -> Mention:
@@ -64,13 +95,21 @@ def _combine(tokens: Tokens, head: Match[ActorEntry], qualifier: Match[ActorEntr
         f"{qualifier.payload.name_en} {entry.name_en}",
         entry.kind,
         _prefixed(tokens, head),
+        clitic_length(tokens[head.first], _head(head)),
     )
 
 
 def _single(tokens: Tokens, match: Match[ActorEntry]) -> Mention:
     entry = match.payload
     return Mention(
-        match.first, match.last, entry.country, entry.role, entry.name_en, entry.kind, _prefixed(tokens, match)
+        match.first,
+        match.last,
+        entry.country,
+        entry.role,
+        entry.name_en,
+        entry.kind,
+        _prefixed(tokens, match),
+        clitic_length(tokens[match.first], _head(match)),
     )
 
 

@@ -461,7 +461,7 @@ def sources(
     roles = {m.role for m in chain}
     role = roles.pop() if len(roles) == 1 else source.role
     return [Mention(chain[0].first, chain[-1].last, countries.pop() if countries else None, role, None, source.kind,
-                    chain[0].prefixed)]  # fmt: skip
+                    chain[0].prefixed, chain[0].clitic)]  # fmt: skip
 
 
 class RulesRanker:

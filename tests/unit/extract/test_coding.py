@@ -229,3 +229,41 @@ def test_a_call_to_people_is_still_a_request():
     assert factual("ودعا الأمين العام الأطراف إلى وقف إطلاق النار فورا.", "REQUEST") or events(
         "ودعا الأمين العام الأطراف إلى وقف إطلاق النار فورا.", "REQUEST"
     )
+
+
+@pytest.mark.parametrize(
+    ("token", "head", "length"),
+    [
+        ("والاتحاد", "اتحاد", 1),  # و + the article's word
+        ("لداعش", "داعش", 1),
+        ("وبايران", "ايران", 2),  # conjunction and preposition
+        ("وللقوات", "قوات", 1),  # the ل of لل stands for the article: only و goes
+        ("للقوات", "قوات", 0),  # the article lost its alif: no later start is a word
+        ("للبنان", "لبنان", 1),
+        ("لبنان", "لبنان", 0),  # a name's own first letters are no clitic
+        ("وزاره", "وزاره", 0),
+        ("باراك", "باراك", 0),
+        ("فرنسا", "فرنسا", 0),
+        ("الحكومه", "حكومه", 0),
+        ("مسلحون", "مسلح", 0),
+    ],
+)
+def test_clitic_length_counts_only_letters_glued_before_the_lexicon_word(token, head, length):
+    from marsad.extract.actors import clitic_length
+
+    assert clitic_length(token, head) == length
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وجهت السلطات العراقية اتهامات لداعش بتفجير السوق أمس في بغداد.", "داعش"),
+        ("ودعا الرئيس الفرنسي وَالاتحادُ الأوروبيُّ إيران إلى وقف الهجمات.", "الاتحادُ الأوروبيُّ"),
+        ("وانتقدت الحكومة الألمانية ولبنان الهجوم على السفارة.", "لبنان"),
+    ],
+)
+def test_an_actors_text_is_the_name_without_a_glued_conjunction_or_preposition(text, expected):
+    actors = [a for e in marsad.code(text) for a in (e.source, e.target) if a is not None]
+    assert expected in [a.text for a in actors], [a.text for a in actors]
+    assert all(text[a.start : a.end] == a.text for a in actors)
+    assert not any(a.text[:1] in "ولب" and a.text[1:] == expected for a in actors)
