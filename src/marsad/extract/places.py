@@ -465,10 +465,21 @@ def _marked_choice(seg: Segmented, c: _Candidate) -> int | None:
     return best
 
 
+def name_offset(token: str, name: str) -> int:
+    """Where the name's first word `name` starts in `token`: after the conjunction or preposition
+    written on it ("بالرياض" → 1, "وبغداد" → 1, "للبنان" → 1), 0 when the token is the name or
+    does not end with it ("للقاهرة" reads ل + القاهرة: the article lost its alif, so the text keeps
+    the whole word). A place's text starts there, so that it names the place and still slices the
+    original text."""
+    return len(token) - len(name) if token.endswith(name) else 0
+
+
 def _mention(
     seg: Segmented, c: _Candidate, entry: GeoEntry, written: str, margin: float, resolved_by: str
 ) -> PlaceMention:
-    start, end = seg.norm.orig_span(seg.starts[c.first], seg.ends[c.last - 1])
+    start, end = seg.norm.orig_span(
+        seg.starts[c.first] + name_offset(seg.tokens[c.first], c.row.key[0]), seg.ends[c.last - 1]
+    )
     place = Place(
         text=seg.norm.original[start:end],
         start=start,

@@ -28,12 +28,14 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 def test_proclitics_are_peeled_off_names(gaz: Gazetteer):
+    """The place's text is the name, after the clitics written on it; "للقاهرة" stays whole (ل +
+    القاهرة: the article's alif is not written, so no later start is the name)."""
     text = "تظاهر طلاب ببغداد وفي البصرة، وسار آخرون للقاهرة وبالإسكندرية"
     assert found(text, gaz) == [
-        ("ببغداد", "Baghdad", "IRQ"),
+        ("بغداد", "Baghdad", "IRQ"),
         ("البصرة", "Basrah", "IRQ"),
         ("للقاهرة", "Cairo", "EGY"),
-        ("وبالإسكندرية", "Alexandria", "EGY"),
+        ("الإسكندرية", "Alexandria", "EGY"),
     ]
 
 
@@ -51,7 +53,14 @@ def test_nisba_adjective_is_not_a_place(gaz: Gazetteer):
 
 @pytest.mark.parametrize(
     "text",
-    ["استخدم المهاجم آلة حادة", "وفي مشهد مؤثر احتضن الأب ابنه", "أمل المتظاهرون أن تستجيب الحكومة"],
+    [
+        "استخدم المهاجم آلة حادة",
+        "وفي مشهد مؤثر احتضن الأب ابنه",
+        "أمل المتظاهرون أن تستجيب الحكومة",
+        # Persian and Urdu spellings of Qom and Rome in GeoNames: "people" and a given name here.
+        "إن الأمم لا تتغير ما لم يتغير ما بقوم من عادات",
+        "رفضت الممثلة نيللي كريم اللقب الذي أطلقه عليها الصحفيون",
+    ],
 )
 def test_common_words_are_not_places(gaz: Gazetteer, text: str):
     assert found(text, gaz) == []
