@@ -18,6 +18,7 @@ or unit (الإسكندرية بولاية فيرجينيا، الإسكندري
 from __future__ import annotations
 
 import math
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -252,6 +253,8 @@ def _candidate(
     if cue is None and i > first and context_kind(seg.tokens[i - 1]) == "facility":
         cue = FACILITY  # مطار الكويت الدولي، مستشفى الخفجي: the facility names its town
     site = Site(seg, gaz, first, last, i, row, cue, after_place)
+    if _has_tanween(seg, end - 1):
+        return None
     if cue is None and peeled == "" and _in_hashtag(seg, i, end):
         # "#حفرالباطن الان", "#البترا": a tag that is, or holds, a place name is no phrase of the
         # sentence around it; only the stoplist (names that are common words) still applies.
@@ -263,6 +266,20 @@ def _candidate(
         return None
     coordinated = cue is None or cue in ("و", DATELINE)  # no و right after في
     return _Candidate(row, i, end, s, cue, others[0][0] if others and coordinated else None)
+
+
+_TANWEEN = frozenset("\u064b\u064c\u064d")  # ً ٌ ٍ
+
+
+def _has_tanween(seg: Segmented, k: int) -> bool:
+    """Token `k` is written with tanween ("دوماً" always, "بِقَوْمٍ"): an indefinite noun or an adverb,
+    never a place's name (the names of places are not written with it). The marks after the last
+    letter count: "دوماً" types its fathatan after the alif."""
+    start, end = seg.norm.orig_span(seg.starts[k], seg.ends[k])
+    text = seg.norm.original
+    while end < len(text) and unicodedata.category(text[end]) == "Mn":
+        end += 1
+    return not _TANWEEN.isdisjoint(text[start:end])
 
 
 def _implied_countries(seg: Segmented, infos: list[_TokenInfo], notable: list[int]) -> list[tuple[int, str]]:

@@ -457,6 +457,25 @@ def read_stoplist(directory: Path) -> tuple[dict[tuple[str, ...], str], dict[str
     return stop, {word: frozenset(kinds) for word, kinds in roles.items()}
 
 
+ACTOR_COLUMNS = ("pattern", "name_en", "country", "role", "kind", "example")
+
+
+def with_given_names(
+    stop: dict[tuple[str, ...], str], names: dict[str, tuple[NameRow, ...]], actors: Path
+) -> dict[tuple[str, ...], str]:
+    """`stop` plus a `never` row for the first two words of each person of the actor lexicon whose
+    given name is a one-word place name ("فلاديمير بوتين": Vladimir is a Russian city; "رياض المالكي",
+    "بشار الأسد"), as "جوز الهند" is one: the given name before that word is no place, and the
+    place name elsewhere still is ("مدينة فلاديمير"). Derived from our own lexicon, so every named
+    person counts, not a list kept by hand."""
+    out = dict(stop)
+    for _, row in read_tsv(actors, ACTOR_COLUMNS):
+        key = name_key(row["pattern"])
+        if row["kind"] == "person" and len(key) >= 2 and any(len(r.key) == 1 for r in names.get(key[0], ())):
+            out.setdefault(key[:2], "never")
+    return out
+
+
 def nisba_forms(lexicon_dir: Path) -> dict[str, str]:
     """Single-word nisba adjectives of countries.tsv → ISO3, with and without the article."""
     forms: dict[str, str] = {}
@@ -619,6 +638,7 @@ def build_gazetteer(path: Path, *, city_file: str = CITY_FILE, source: str | Non
         index.setdefault(key[0], []).append(NameRow(key, ids, written))
     names = {head: tuple(sorted(rows, key=lambda r: -len(r.key))) for head, rows in index.items()}
     stop, roles = read_stoplist(data_dir())
+    stop = with_given_names(stop, names, lexicon_data_dir() / "actors.tsv")
     gaz = Gazetteer(tuple(entries), names, stop, nisba_forms(lexicon_data_dir()), roles, namesakes)
     size = write_index(path, gaz, source=source or source_hash(city_file))
     seconds = time.perf_counter() - began

@@ -289,3 +289,38 @@ def test_a_small_namesake_wins_when_a_qualifier_names_its_country(gaz: Gazetteer
 )
 def test_a_small_namesake_never_wins_without_a_qualifier(gaz: Gazetteer, text: str, name: str, iso3: str):
     assert (name, iso3) in {(m.place.text, m.place.country_iso3) for m in places(text, gaz)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("التقى الرئيس الروسي فلاديمير بوتين نظيره التركي في أنقرة", ["أنقرة"]),
+        ("وقال الوزير رياض المالكي إن الوفد سيزور القاهرة", ["القاهرة"]),
+        ("ووصل الوفد إلى مدينة فلاديمير الروسية", ["فلاديمير"]),  # the city, no person after it
+        ("قال إن سوريا الأسد لن تعود كما كانت", ["سوريا"]),  # only the given name before the surname
+    ],
+)
+def test_a_persons_given_name_is_no_place(gaz: Gazetteer, text: str, expected: list[str]):
+    """People of the actor lexicon whose given name is a place name (فلاديمير بوتين، رياض المالكي)."""
+    assert [m.place.text for m in places(text, gaz)] == expected
+
+
+def test_given_name_rows_come_from_the_actor_lexicon(gaz: Gazetteer):
+    from marsad.geo.gazetteer import with_given_names
+    from marsad.lexicon.loader import data_dir as lexicon_dir
+
+    stop = with_given_names({}, gaz.names, lexicon_dir() / "actors.tsv")
+    assert stop[name_key("فلاديمير بوتين")] == "never"
+    assert all(len(key) == 2 for key in stop)
+    assert name_key("علي خامنئي") not in stop  # علي is no place name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وتسعى الوكالة دوماً إلى رفع المستوى المعيشي", []),  # "always", not Douma
+        ("قصفت الطائرات مدينة دوما في الغوطة الشرقية", ["دوما", "الغوطة الشرقية"]),
+    ],
+)
+def test_a_word_written_with_tanween_is_no_place(gaz: Gazetteer, text: str, expected: list[str]):
+    assert [m.place.text for m in places(text, gaz)] == expected
