@@ -7,12 +7,15 @@ through `find_places` as it was at commit b3eae5b; 120 of its 2,350 mentions dra
 `right` (a place, resolved to it), `wrong` (a place, resolved to another) or `no` (not a place: a
 common word, a person, a newspaper, a virus). `bench/data/place_precision_labels.tsv` keeps only the
 article id, the end offset of the mention (the start moves when clitics are left out of the text),
-whether it is in the random 120, and the label. Never used for training.
+whether it is in the random 120, the label and a second annotator's label (`second`: another person
+who saw the sentence and the resolved place, not the first labels nor which mentions the guards
+removed). Never used for training.
 
 Reported: over the random 120, the share that are places and the share resolved right, for the
 old recogniser (all 120) and for today's (the labelled mentions it still finds); and the labelled
-places and non-places today's recogniser no longer finds. Labelled by the developer of the guards, who
-saw which mentions they removed: a second annotator has not checked these labels.
+places and non-places today's recogniser no longer finds; and the two annotators' agreement. The
+first labels (`label`, the figures) are the developer's of the guards, who saw which mentions they
+removed.
 
     python bench/place_precision.py     # bench/results/place_precision.json
 """
@@ -57,6 +60,12 @@ def measure(rows: list[dict[str, str]], found: dict[str, set[int]]) -> dict[str,
         "of_them_resolved_right_before": sum(r["label"] == "right" for r in lost),
         "labelled_non_places_no_longer_found": sum(
             r["label"] == "no" and int(r["end"]) not in found.get(r["id"], set()) for r in rows),
+        "agreement": {"place_or_not": _share(sum((r["label"] in PLACE) == (r["second"] in PLACE) for r in rows),
+                                             len(rows)),
+                      "three_way": _share(sum(r["label"] == r["second"] for r in rows), len(rows)),
+                      "second_annotator_random_sample": {
+                          "places": _share(sum(r["second"] in PLACE for r in drawn), len(drawn)),
+                          "right": _share(sum(r["second"] == "right" for r in drawn), len(drawn))}},
     }  # fmt: skip
 
 
