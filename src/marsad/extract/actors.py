@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from marsad.lexicon.loader import ActorEntry, Lexicon
 from marsad.lexicon.matcher import Match, compile_pattern, select_longest
@@ -59,7 +60,12 @@ def _prefixed(tokens: Tokens, match: Match[ActorEntry]) -> bool:
 
 def _head(match: Match[ActorEntry]) -> str:
     """The first word of the entry's pattern as the matcher compares it (normalised, no article)."""
-    return compile_pattern(match.payload.pattern)[0].lstrip("=")
+    return _pattern_head(match.payload.pattern)
+
+
+@lru_cache(maxsize=8192)
+def _pattern_head(pattern: str) -> str:
+    return compile_pattern(pattern)[0].lstrip("=")
 
 
 # What may be glued before a name: a conjunction, a preposition, or both ("وبإيران").
