@@ -76,13 +76,15 @@ def clitic_length(token: str, head: str) -> int:
     """How many letters at the start of `token` (normalised) are a conjunction or preposition glued
     to the lexicon word `head` (its pattern word, without the article): "والاتحاد"/"اتحاد" → 1,
     "لداعش"/"داعش" → 1, "وللقوات"/"قوات" → 1 (the ل of لل stands for the article's), "للقوات" → 0
-    (the article has lost its alif: the word cannot start later), "لبنان"/"لبنان" → 0, "للبنان" → 1.
-    0 when the token does not start with a clitic before `head` (its own first letters)."""
+    (the article has lost its alif: the word cannot start later). A ل before a word that begins
+    with ل is left too: "للاجئين" is ل + اللاجئين, "للبنان" ل + لبنان, and the letters cannot tell
+    which. 0 when the token does not start with a clitic before `head` (its own first letters:
+    "لبنان"، "وزارة")."""
     if not head or token.startswith((head, "ال" + head)):
         return 0
     for k in (1, 2):
         prefix, rest = token[:k], token[k:]
-        if prefix not in _CLITICS:
+        if prefix not in _CLITICS or (prefix.endswith("ل") and head.startswith("ل")):
             continue
         if rest.startswith((head, "ال" + head)):
             return k
