@@ -85,6 +85,7 @@ _PREPOSITIONS = frozenset(
 
 # Pronoun suffixes: a preposition or adverb carrying one ("خلاله"، "عليهم"، "ضدها") is no actor either.
 _PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+_PARTICLES = frozenset("فبلك")  # written on the next word: فقد، بهذه، لذلك، كذلك، لكم
 _GOVERNORS = _PREPOSITIONS | {"خلال", "بعد", "قبل", "عند", "حول", "عبر", "مثل", "دون", "لدي", "عقب", "اثر", "بسبب"}
 
 
@@ -97,6 +98,29 @@ def is_content_word(word: str) -> bool:
     if word in NEVER_ACTORS or stem in NEVER_ACTORS:
         return False
     return not any(stem.endswith(x) and stem[: -len(x)] in _GOVERNORS for x in _PRONOUN_SUFFIXES)
+
+
+# Function words that NEVER_ACTORS lacks; with it, the words `is_function_word` reads as written.
+_MORE_FUNCTION_WORDS = frozenset(
+    {"ليس", "ليست", "ليسوا", "ليسا", "لست", "لسنا", "كلا", "كلتا", "كيف", "كيفيه", "لماذا", "متي", "اين", "هل",
+     "هؤلاء", "اولئك", "هناك", "هنا", "ذات", "ذاته", "ذاتها"}
+)  # fmt: skip
+_FUNCTION_WORDS = NEVER_ACTORS | _MORE_FUNCTION_WORDS
+
+
+def is_function_word(word: str) -> bool:
+    """A token as written (normalised) that names nobody: a function, time or number word, also
+    behind و or a glued particle ("بهذه"، "لذلك"، "فيما"), or a particle or preposition carrying a
+    pronoun ("فيها"، "لكم"، "بهم"، "خلاله"). The candidates read a word through its bare form, which
+    drops any first و/ف ("فيها" is "يها" there), so a chosen one-word candidate is checked again as
+    written (`ArgumentModel.choose`); the candidates themselves, which the ranker was trained on,
+    are unchanged."""
+    stem = word.removeprefix("و")
+    if word in _FUNCTION_WORDS or stem in _FUNCTION_WORDS:
+        return True
+    if stem[:1] in _PARTICLES and (stem[1:] in _FUNCTION_WORDS or stem[1:] in _PRONOUN_SUFFIXES):
+        return True
+    return any(stem.endswith(x) and stem[: -len(x)] in _GOVERNORS for x in _PRONOUN_SUFFIXES)
 
 
 def candidates(
@@ -402,6 +426,8 @@ class ArgumentModel:
                 m = pool[i]
                 if taken is not None and m.first < taken[1] and taken[0] < m.last:
                     continue
+                if m.last - m.first == 1 and is_function_word(frame.tokens[m.first]):
+                    continue  # "شكر فيها الزملاء": "فيها" (in it) read as "يها" is no actor
                 if role == 0 and frame.event_type not in CROWD_TYPES and is_count(frame.tokens, m):
                     # A count names no actor outside a crowd's protest: "العشرات من المستوطنين" is the
                     # settlers, "أصيب العشرات" has no source.

@@ -9,7 +9,7 @@ from marsad.errors import ModelError
 from marsad.extract.actor_fill import fill_actors
 from marsad.extract.proposals import propose
 from marsad.learn import arguments as argument_file
-from marsad.learn.arguments import candidates, is_content_word, load_arguments
+from marsad.learn.arguments import candidates, is_content_word, is_function_word, load_arguments
 from marsad.lexicon.loader import default_lexicon
 from marsad.model import Actor, Event, Evidence, Place
 from marsad.pipeline import code_text
@@ -41,6 +41,31 @@ def test_number_and_function_words_are_never_candidates(word):
 @pytest.mark.parametrize("word", ["قواته", "الشرطة", "مسلحين", "حكومتها", "أنصاره"])
 def test_nouns_with_a_pronoun_are_candidates(word):
     assert is_content_word(_bare(word))
+
+
+@pytest.mark.parametrize("word", ["فيها", "وفيما", "فقد", "بهذه", "لذلك", "كذلك", "لكم", "بهم", "ليست", "كلا", "كيفية"])
+def test_function_words_as_written_are_function_words(word):
+    """Read as written: the bare form drops any first ف ("فيها" → "يها")."""
+    assert is_function_word(normalize(word).text)
+
+
+@pytest.mark.parametrize("word", ["فرنسا", "فصائل", "لجنة", "كتائب", "بلدية", "وزارة", "الشرطة"])
+def test_words_that_begin_with_a_particle_letter_are_no_function_words(word):
+    assert not is_function_word(normalize(word).text)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("وألقى المدير كلمة بهذه المناسبة شكر فيها الزملاء على جهودهم.", "فيها"),
+        ("ورحب كلا الجانبين بتسلم العراق الطائرات المقاتلة.", "كلا"),
+        ("وقال الوزير في ختام كلمته: أتمنى لكم التوفيق وأشكر لكم حضوركم.", "لكم"),
+    ],
+)
+def test_a_function_word_is_never_an_events_actor(text, word):
+    for e in code_text(text, min_confidence=0.0):
+        for actor in (e.source, e.target):
+            assert actor is None or normalize(actor.text).text != normalize(word).text, (e.event_type, actor.text)
 
 
 def test_candidates_include_unknown_words_with_their_nisba():
