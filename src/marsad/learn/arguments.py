@@ -94,10 +94,18 @@ def is_content_word(word: str) -> bool:
     three, not a function word, time word or number word, nor a preposition with a pronoun ("خلاله")."""
     if len(word) < 3 or not all("\u0621" <= ch <= "\u064a" for ch in word):
         return False
+    return not _names_nobody(word, NEVER_ACTORS, glued=False)
+
+
+def _names_nobody(word: str, words: frozenset[str], *, glued: bool) -> bool:
+    """`word` (or it without و) is one of `words`, or a preposition carrying a pronoun ("خلاله");
+    with `glued`, also a particle written on one of `words` or on a pronoun ("بهذه"، "لكم")."""
     stem = word.removeprefix("و")
-    if word in NEVER_ACTORS or stem in NEVER_ACTORS:
-        return False
-    return not any(stem.endswith(x) and stem[: -len(x)] in _GOVERNORS for x in _PRONOUN_SUFFIXES)
+    if word in words or stem in words:
+        return True
+    if glued and stem[:1] in _PARTICLES and (stem[1:] in words or stem[1:] in _PRONOUN_SUFFIXES):
+        return True
+    return any(stem.endswith(x) and stem[: -len(x)] in _GOVERNORS for x in _PRONOUN_SUFFIXES)
 
 
 # Function words that NEVER_ACTORS lacks; with it, the words `is_function_word` reads as written.
@@ -115,12 +123,7 @@ def is_function_word(word: str) -> bool:
     drops any first و/ف ("فيها" is "يها" there), so a chosen one-word candidate is checked again as
     written (`ArgumentModel.choose`); the candidates themselves, which the ranker was trained on,
     are unchanged."""
-    stem = word.removeprefix("و")
-    if word in _FUNCTION_WORDS or stem in _FUNCTION_WORDS:
-        return True
-    if stem[:1] in _PARTICLES and (stem[1:] in _FUNCTION_WORDS or stem[1:] in _PRONOUN_SUFFIXES):
-        return True
-    return any(stem.endswith(x) and stem[: -len(x)] in _GOVERNORS for x in _PRONOUN_SUFFIXES)
+    return _names_nobody(word, _FUNCTION_WORDS, glued=True)
 
 
 def candidates(
