@@ -26,6 +26,7 @@ import time
 import warnings
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -44,8 +45,8 @@ from marsad.geo.index import (
     read_index,
     write_index,
 )
+from marsad.lexicon.loader import ActorEntry, load_named_actors, read_tsv
 from marsad.lexicon.loader import data_dir as lexicon_data_dir
-from marsad.lexicon.loader import read_tsv
 from marsad.memo import load_once
 from marsad.text.normalize import normalize
 from marsad.text.segment import PUNCT, segment
@@ -457,21 +458,18 @@ def read_stoplist(directory: Path) -> tuple[dict[tuple[str, ...], str], dict[str
     return stop, {word: frozenset(kinds) for word, kinds in roles.items()}
 
 
-ACTOR_COLUMNS = ("pattern", "name_en", "country", "role", "kind", "example")
-
-
 def with_given_names(
-    stop: dict[tuple[str, ...], str], names: dict[str, tuple[NameRow, ...]], actors: Path
+    stop: dict[tuple[str, ...], str], names: dict[str, tuple[NameRow, ...]], actors: Iterable[ActorEntry]
 ) -> dict[tuple[str, ...], str]:
     """`stop` plus a `never` row for the first two words of each person of the actor lexicon whose
     given name is a one-word place name ("فلاديمير بوتين": Vladimir is a Russian city; "رياض المالكي",
     "بشار الأسد"), as "جوز الهند" is one: the given name before that word is no place, and the
-    place name elsewhere still is ("مدينة فلاديمير"). Derived from our own lexicon, so every named
-    person counts, not a list kept by hand."""
+    place name elsewhere still is ("مدينة فلاديمير"). Derived from our own lexicon
+    (`load_named_actors`), so every named person counts, not a list kept by hand."""
     out = dict(stop)
-    for _, row in read_tsv(actors, ACTOR_COLUMNS):
-        key = name_key(row["pattern"])
-        if row["kind"] == "person" and len(key) >= 2 and any(len(r.key) == 1 for r in names.get(key[0], ())):
+    for actor in actors:
+        key = name_key(actor.pattern)
+        if actor.kind == "person" and len(key) >= 2 and any(len(r.key) == 1 for r in names.get(key[0], ())):
             out.setdefault(key[:2], "never")
     return out
 
@@ -638,7 +636,7 @@ def build_gazetteer(path: Path, *, city_file: str = CITY_FILE, source: str | Non
         index.setdefault(key[0], []).append(NameRow(key, ids, written))
     names = {head: tuple(sorted(rows, key=lambda r: -len(r.key))) for head, rows in index.items()}
     stop, roles = read_stoplist(data_dir())
-    stop = with_given_names(stop, names, lexicon_data_dir() / "actors.tsv")
+    stop = with_given_names(stop, names, load_named_actors(lexicon_data_dir()))
     gaz = Gazetteer(tuple(entries), names, stop, nisba_forms(lexicon_data_dir()), roles, namesakes)
     size = write_index(path, gaz, source=source or source_hash(city_file))
     seconds = time.perf_counter() - began

@@ -308,8 +308,9 @@ def test_a_persons_given_name_is_no_place(gaz: Gazetteer, text: str, expected: l
 def test_given_name_rows_come_from_the_actor_lexicon(gaz: Gazetteer):
     from marsad.geo.gazetteer import with_given_names
     from marsad.lexicon.loader import data_dir as lexicon_dir
+    from marsad.lexicon.loader import load_named_actors
 
-    stop = with_given_names({}, gaz.names, lexicon_dir() / "actors.tsv")
+    stop = with_given_names({}, gaz.names, load_named_actors(lexicon_dir()))
     assert stop[name_key("فلاديمير بوتين")] == "never"
     assert all(len(key) == 2 for key in stop)
     assert name_key("علي خامنئي") not in stop  # علي is no place name
