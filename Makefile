@@ -32,7 +32,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## bench: cold one-core speed and --workers 2 (bench/speed.py), speed, scale, Spark, store ingest, API load (SQLite, then PostgreSQL), places, dates, dedup and
+## bench: cold one-core speed and --workers 2 (bench/speed.py), speed, scale, Spark, store ingest, API load (SQLite, then PostgreSQL), places (news set, real-news precision, IDRISI), dates, dedup and
 ## dev-gold accuracy (~30 min; the corpus benchmarks need ../shared/corpus/saudinewsnet). Results in
 ## bench/results/*.json.
 bench: $(STAMP)
@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/load.py --postgres
 	$(BIN)/python bench/places.py
+	$(BIN)/python bench/place_precision.py
+	@if [ -d ../shared/eval/idrisi_ar_train ]; then $(BIN)/python bench/idrisi.py; else echo "no ../shared/eval/idrisi_ar_train: IDRISI skipped"; fi
 	$(BIN)/python bench/dates.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/relevance.py
