@@ -23,6 +23,7 @@ removed.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,31 +42,37 @@ RESULT = ROOT / "bench" / "results" / "place_precision.json"
 PLACE = ("right", "wrong")
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None
+def _rate(rows: list[dict[str, str]], test: Callable[[dict[str, str]], bool]) -> float | None:
+    """The share of `rows` that pass `test` (None for no rows)."""
+    return round(sum(map(test, rows)) / len(rows), 3) if rows else None
 
 
 def measure(rows: list[dict[str, str]], found: dict[str, set[int]]) -> dict[str, Any]:
     """The figures, given the labelled rows and, per article id, the end offsets of today's mentions."""
+
+    def still(r: dict[str, str]) -> bool:
+        return int(r["end"]) in found.get(r["id"], set())
+
+    def place(r: dict[str, str]) -> bool:
+        return r["label"] in PLACE
+
+    def right(r: dict[str, str]) -> bool:
+        return r["label"] == "right"
+
     drawn = [r for r in rows if r["random"] == "1"]
-    kept = [r for r in drawn if int(r["end"]) in found.get(r["id"], set())]
-    lost = [r for r in rows if r["label"] in PLACE and int(r["end"]) not in found.get(r["id"], set())]
+    kept = [r for r in drawn if still(r)]
+    lost = [r for r in rows if not still(r)]
     return {
         "random_sample": len(drawn),
-        "before": {"places": _share(sum(r["label"] in PLACE for r in drawn), len(drawn)),
-                   "right": _share(sum(r["label"] == "right" for r in drawn), len(drawn))},
-        "now": {"found": len(kept), "places": _share(sum(r["label"] in PLACE for r in kept), len(kept)),
-                "right": _share(sum(r["label"] == "right" for r in kept), len(kept))},
-        "labelled_places_no_longer_found": len(lost),
-        "of_them_resolved_right_before": sum(r["label"] == "right" for r in lost),
-        "labelled_non_places_no_longer_found": sum(
-            r["label"] == "no" and int(r["end"]) not in found.get(r["id"], set()) for r in rows),
-        "agreement": {"place_or_not": _share(sum((r["label"] in PLACE) == (r["second"] in PLACE) for r in rows),
-                                             len(rows)),
-                      "three_way": _share(sum(r["label"] == r["second"] for r in rows), len(rows)),
-                      "second_annotator_random_sample": {
-                          "places": _share(sum(r["second"] in PLACE for r in drawn), len(drawn)),
-                          "right": _share(sum(r["second"] == "right" for r in drawn), len(drawn))}},
+        "before": {"places": _rate(drawn, place), "right": _rate(drawn, right)},
+        "now": {"found": len(kept), "places": _rate(kept, place), "right": _rate(kept, right)},
+        "labelled_places_no_longer_found": sum(map(place, lost)),
+        "of_them_resolved_right_before": sum(map(right, lost)),
+        "labelled_non_places_no_longer_found": sum(r["label"] == "no" for r in lost),
+        "agreement": {"place_or_not": _rate(rows, lambda r: place(r) == (r["second"] in PLACE)),
+                      "three_way": _rate(rows, lambda r: r["label"] == r["second"]),
+                      "second_annotator_random_sample": {"places": _rate(drawn, lambda r: r["second"] in PLACE),
+                                                         "right": _rate(drawn, lambda r: r["second"] == "right")}},
     }  # fmt: skip
 
 
