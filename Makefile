@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/arguments_news.py
+	$(BIN)/python bench/constructions.py
 	$(BIN)/python bench/scenes_news.py
 	@if [ -d "$(GOLD)" ]; then $(BIN)/marsad eval $(GOLD); else echo "no gold at $(GOLD): accuracy skipped"; fi
 

@@ -93,18 +93,25 @@ def clitic_length(token: str, head: str) -> int:
     return 0
 
 
-def _combine(tokens: Tokens, head: Match[ActorEntry], qualifier: Match[ActorEntry]) -> Mention:
-    entry = head.payload
+def _spanning(
+    tokens: Tokens, head: Match[ActorEntry], last: Match[ActorEntry], country: str | None, name_en: str
+) -> Mention:
+    """One mention from `head` through `last`, with `head`'s role and kind."""
     return Mention(
         head.first,
-        qualifier.last,
-        entry.country or qualifier.payload.country,
-        entry.role,
-        f"{qualifier.payload.name_en} {entry.name_en}",
-        entry.kind,
+        last.last,
+        country,
+        head.payload.role,
+        name_en,
+        head.payload.kind,
         _prefixed(tokens, head),
         clitic_length(tokens[head.first], _head(head)),
     )
+
+
+def _combine(tokens: Tokens, head: Match[ActorEntry], qualifier: Match[ActorEntry]) -> Mention:
+    entry, of = head.payload, qualifier.payload
+    return _spanning(tokens, head, qualifier, entry.country or of.country, f"{of.name_en} {entry.name_en}")
 
 
 def _single(tokens: Tokens, match: Match[ActorEntry]) -> Mention:
@@ -146,9 +153,29 @@ def merged_mentions(selected: list[Match[ActorEntry]], tokens: Tokens) -> list[M
             out.append(_combine(tokens, match, nxt))
             i += 2
             continue
+        if (
+            nxt is not None
+            and not match.payload.country
+            and match.payload.kind not in _QUALIFIERS
+            and nxt.payload.kind in ("country", "demonym")
+            and nxt.first == match.last + 1
+            and tokens.bare[match.last] in _LED_BY
+        ):
+            out.append(_led_by(tokens, match, nxt))
+            i += 2
+            continue
         out.append(_single(tokens, match))
         i += 1
     return out
+
+
+# "التحالف الدولي بقيادة الولايات المتحدة": an actor led by a country is that country's.
+_LED_BY = frozenset({"بقياده", "بزعامه"})
+
+
+def _led_by(tokens: Tokens, head: Match[ActorEntry], leader: Match[ActorEntry]) -> Mention:
+    of = leader.payload
+    return _spanning(tokens, head, leader, of.country, f"{head.payload.name_en} led by {of.name_en}")
 
 
 # Actor kinds that are names: a trigger word inside one is part of the name, not an event.

@@ -7,8 +7,9 @@ prints Cohen's kappa on `status` (five classes, and reported vs not) and source-
 `python -m marsad.learn.agreement arguments` the same for the argument-structure sets: the
 80-event sample of data/arguments/argument_structures.jsonl (data/agreement/arguments_sample.jsonl,
 arguments_second.jsonl), the 50-event sample of svo_state_agents.jsonl (svo_sample.jsonl,
-svo_second.jsonl, seed 2028) and the 50-event sample of reporters_and_objects.jsonl (ro_sample.jsonl,
-ro_second.jsonl, seed 2034), each and together; `python -m marsad.learn.agreement scenes` the
+svo_second.jsonl, seed 2028), the 50-event sample of reporters_and_objects.jsonl (ro_sample.jsonl,
+ro_second.jsonl, seed 2034) and the 50-event sample of data/constructions/attack_agents.jsonl
+(aa_sample.jsonl, aa_second.jsonl, seed 2042), each and together; `python -m marsad.learn.agreement scenes` the
 scene labels of data/places/scene_sentences.jsonl on a 60-event sample (seed 2029,
 data/agreement/scene_sample.jsonl and scene_second.jsonl; `scenes sample` draws it) and of
 scene_none.jsonl and scene_visits.jsonl on a second 60-event sample (seed 2030, scene_sample_later /
@@ -91,10 +92,11 @@ def _overlap(x: str | None, y: str | None, text: str) -> bool:
 
 
 # The argument-structure files and the second annotator's labels of a sample of each.
-ARGUMENT_SECONDS = {
-    "argument_structures.jsonl": "arguments_second.jsonl",
-    "svo_state_agents.jsonl": "svo_second.jsonl",
-    "reporters_and_objects.jsonl": "ro_second.jsonl",
+ARGUMENT_SECONDS = {  # file under data/ → its second annotation under data/agreement/
+    "arguments/argument_structures.jsonl": "arguments_second.jsonl",
+    "arguments/svo_state_agents.jsonl": "svo_second.jsonl",
+    "arguments/reporters_and_objects.jsonl": "ro_second.jsonl",
+    "constructions/attack_agents.jsonl": "aa_second.jsonl",
 }
 
 
@@ -200,8 +202,8 @@ def main(argv: Sequence[str]) -> int:
         return _write_sample(SAMPLE, draw([Path(f) for f in argv[1:]] or files))
     if argv[:1] == ["arguments"]:
         # The source/target samples: argument_structures.jsonl (80 events, seed 2027), svo (50, seed
-        # 2028), reporters_and_objects (50, seed 2034; drawn with `draw` like the others).
-        first = [ROOT / "arguments" / name for name in ARGUMENT_SECONDS]
+        # 2028), reporters_and_objects (50, seed 2034), attack_agents (50, seed 2042; drawn with `draw`).
+        first = [ROOT / name for name in ARGUMENT_SECONDS]
         seconds = [ROOT / "agreement" / name for name in ARGUMENT_SECONDS.values()]
         report = {name: agreement([f], s) for f, s, name in zip(first, seconds, ARGUMENT_SECONDS, strict=True)}
         print(json.dumps({**report, "together": agreement(first, seconds)}, ensure_ascii=False, indent=1))

@@ -268,3 +268,16 @@ def test_an_actors_text_is_the_name_without_a_glued_conjunction_or_preposition(t
     assert expected in [a.text for a in actors], [a.text for a in actors]
     assert all(text[a.start : a.end] == a.text for a in actors)
     assert not any(a.text[:1] in "ولب" and a.text[1:] == expected for a in actors)
+
+
+def test_an_actor_led_by_a_country_takes_its_country():
+    from marsad.pipeline import code_text
+
+    text = "وقصف التحالف الدولي بقيادة الولايات المتحدة مواقع للمسلحين في شمال سوريا."
+    (event,) = [e for e in code_text(text, min_confidence=0.0) if e.event_type == "ASSAULT"]
+    assert event.source is not None and event.source.country == "USA"
+    assert event.source.text == "التحالف الدولي بقيادة الولايات المتحدة"
+    # "بقيادة" before a person is no country: the coalition keeps none of its own.
+    text = "وقصف التحالف الدولي بقيادة الجنرال مواقع للمسلحين."
+    for e in code_text(text, min_confidence=0.0):
+        assert e.source is None or e.source.country != "USA"

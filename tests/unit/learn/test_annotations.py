@@ -14,10 +14,25 @@ from marsad.ontology import EVENT_TYPES, MODES
 
 STATUSES = {"reported", "named", "detail", "hypothetical", "negated"}
 FILES = sorted(default_annotations().glob("*.jsonl")) + sorted(default_argument_annotations().glob("*.jsonl"))
+# Written like the others, read by no training: a test of the argument ranker (bench/constructions.py).
+CONSTRUCTIONS = sorted((default_annotations().parent / "constructions").glob("*.jsonl"))
 
 
-def _records() -> list[dict]:
-    return [json.loads(line) for path in FILES for line in path.read_text(encoding="utf-8").splitlines() if line]
+def _records(files: list = FILES) -> list[dict]:
+    return [json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_the_construction_sets_follow_the_guideline_and_share_no_id_or_doc() -> None:
+    tests, training = _records(CONSTRUCTIONS), _records()
+    assert CONSTRUCTIONS and tests
+    assert len({r["id"] for r in tests}) == len(tests)
+    assert not {r["id"] for r in tests} & {r["id"] for r in training}
+    assert not {r["doc"] for r in tests} & {r["doc"] for r in training}
+    for r in tests:
+        for e in r["events"]:
+            assert e["type"] in EVENT_TYPES and e["status"] in STATUSES, r["id"]
+            for role in ("trigger", "source", "target"):
+                assert e.get(role) is None or e[role] in r["text"], (r["id"], role, e.get(role))
 
 
 def test_every_annotation_follows_the_guideline() -> None:
@@ -82,16 +97,16 @@ def test_the_second_annotation_is_complete_and_scored() -> None:
 def test_the_argument_samples_are_complete_and_scored() -> None:
     from marsad.learn.agreement import ARGUMENT_SECONDS
 
-    arguments = default_argument_annotations()
+    data = SECOND.parent.parent
     seconds = [SECOND.parent / name for name in ARGUMENT_SECONDS.values()]
     for name, second in zip(ARGUMENT_SECONDS, seconds, strict=True):
         sample = second.with_name(second.name.replace("second", "sample"))
         assert len(sample.read_text(encoding="utf-8").splitlines()) == len(
             second.read_text(encoding="utf-8").splitlines()
         )
-        assert (arguments / name).is_file()
-    result = agreement([arguments / name for name in ARGUMENT_SECONDS], seconds)
-    assert result["pairs"] == 180
+        assert (data / name).is_file()
+    result = agreement([data / name for name in ARGUMENT_SECONDS], seconds)
+    assert result["pairs"] == 230
     assert 0.0 <= result["source_span_agreement"] <= 1.0
 
 
@@ -142,3 +157,10 @@ def test_a_missing_annotation_directory_is_an_error_not_a_silent_gold_only_model
 
     with pytest.raises(InputError, match="--annotations DIR or --no-team"):
         load_team(tmp_path / "nowhere")
+
+
+def test_the_attack_agents_sample_is_the_seeded_draw() -> None:
+    from marsad.learn.agreement import draw
+
+    sample = [json.loads(line) for line in (SECOND.parent / "aa_sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sample == draw([SECOND.parent.parent / "constructions" / "attack_agents.jsonl"], 50, 2042)
