@@ -49,6 +49,7 @@ __all__ = ["PlaceMention", "find_places", "is_adjective_shaped", "is_definite", 
 
 DATELINE = "—"  # the cue of a name that opens a dateline: "تونس - ", "حماة: "
 FACILITY = "facility"  # the cue of a name right after a facility word (مطار، ميناء، مستشفى)
+TAG_RUN = "#"  # the cue of a common-word name tagged right after a place ("#الجوف #حائل")
 _FEATURE_CUES = {"مدينه": "city", "بلده": "city", "قريه": "city", "العاصمه": "city", "عاصمه": "city"}
 _FEATURE_CUES |= dict.fromkeys(ADMIN_WORDS, "admin") | {DATELINE: "city", FACILITY: "city"}
 AREA_WORD, AREA_ADMIN_ISO2 = "منطقه", frozenset(("SA",))  # منطقة is an admin1 title only in Saudi Arabia
@@ -244,12 +245,15 @@ def _candidate(
     end = i + len(row.key)
     if _in_partial_hashtag(seg, gaz, row, i, end):
         return None
-    after_place = bool(found) and found[-1].last == i and found[-1].sentence == s
+    spaced = i > first and seg.tokens[i - 1] == "و"  # "الجوف و حائل": the و written apart
+    after_place = bool(found) and found[-1].sentence == s and found[-1].last in (i, i - 1 if spaced else i)
     cue = _cue_before(seg, first, i, peeled)
     if cue is None and _is_dateline(seg, first, i, end):
         cue = DATELINE
-    if cue is None and after_place and "و" in peeled + "".join(p for _, p in others):
+    if cue is None and after_place and (spaced or "و" in peeled + "".join(p for _, p in others)):
         cue = "و"  # "الفلوجة والرمادي": a name joined to a place shares its cue
+    if cue is None and after_place and peeled == "" and gaz.stop.get(row.key) == "cue" and _in_hashtag(seg, i, end):
+        cue = TAG_RUN  # "#الجوف #حائل": a tag in a run of place tags is a place unless a phrase heads it
     if cue is None and i > first and context_kind(seg.tokens[i - 1]) == "facility":
         cue = FACILITY  # مطار الكويت الدولي، مستشفى الخفجي: the facility names its town
     site = Site(seg, gaz, first, last, i, row, cue, after_place)
@@ -264,7 +268,7 @@ def _candidate(
             return _Candidate(row, i, end, s, cue, None, weak=True)
     elif gaz.stop.get(row.key) == "never" if cue == FACILITY else reads_as_common_word(site):
         return None
-    coordinated = cue is None or cue in ("و", DATELINE)  # no و right after في
+    coordinated = cue is None or cue in ("و", DATELINE, TAG_RUN)  # no و right after في
     return _Candidate(row, i, end, s, cue, others[0][0] if others and coordinated else None)
 
 

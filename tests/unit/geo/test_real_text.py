@@ -111,6 +111,16 @@ def test_a_whole_hashtag_is_no_phrase_of_the_sentence(gaz: Gazetteer):
     assert found("#صور من الحدث", gaz) == []  # a stoplist word stays a word in a tag
 
 
+def test_a_common_word_name_listed_after_a_place_is_a_place(gaz: Gazetteer):
+    # حائل is a `cue` row (a barrier, "لا يوجد حائل"): joined to a place by a و written apart, or
+    # tagged right after a place tag, it is listed with it.
+    assert [t for t, _ in found("أمطار على القصيم و الجوف و حائل.", gaz)] == ["القصيم", "الجوف", "حائل"]
+    assert [t for t, _ in found("أمطار على #الجوف #حائل.", gaz)] == ["الجوف", "حائل"]
+    assert found("أمطار على شمال #السعودية #حائل.", gaz)[-1] == ("حائل", "SAU")
+    assert found("نشر ناشطون من #غزة #صور المعتقلين.", gaz) == [("غزة", "PSE")]  # a phrase heads it
+    assert found("لا يوجد حائل يمنع الاجتماع.", gaz) == []
+
+
 def test_the_record_says_why_a_reading_won(gaz: Gazetteer):
     from marsad.extract.places import find_places
     from marsad.text.normalize import normalize
