@@ -224,11 +224,18 @@ def _looks_like_phrase_head(site: Site) -> bool:
     """For cue-only names: "في مشهد مؤثر", "في صور المعتقلين", "في مشهد غير مألوف", "في بورصة
     اسطنبول" continue as a noun phrase, so the word is not the place."""
     following = site.after()
-    if not following or following in LOCATIVE_CUES:
+    if not following or following in LOCATIVE_CUES or _tag_follows(site):
         return False
     if following == "غير" or _is_known_city_or_country(site.gaz, following):
         return True
     return following.startswith("ال") or (following.startswith("م") and len(following) >= 4)
+
+
+def _tag_follows(site: Site) -> bool:
+    """The next word opens a hashtag of its own ("بالشرقية #حفرالباطن"): no phrase continues into it."""
+    seg = site.seg
+    start, name = seg.starts[site.end], seg.starts[site.i]
+    return any(a <= start < b and not a <= name < b for a, b in seg.norm.hashtags)
 
 
 def _is_known_city_or_country(gaz: Gazetteer, token: str) -> bool:

@@ -121,6 +121,12 @@ def test_a_common_word_name_listed_after_a_place_is_a_place(gaz: Gazetteer):
     assert found("لا يوجد حائل يمنع الاجتماع.", gaz) == []
 
 
+def test_a_tag_after_a_name_does_not_continue_its_phrase(gaz: Gazetteer):
+    # "في بورصة اسطنبول" is a phrase (a cue name before a big city); a tag of its own is not.
+    assert [t for t, _ in found("ضحايا الحالة المطرية بالشرقية #حفرالباطن", gaz)] == ["الشرقية", "حفرالباطن"]
+    assert found("نشر ناشطون #صور_المعتقلين", gaz) == []  # inside one tag it still is a phrase
+
+
 def test_the_record_says_why_a_reading_won(gaz: Gazetteer):
     from marsad.extract.places import find_places
     from marsad.text.normalize import normalize
