@@ -63,6 +63,9 @@ LOCATIVE_CUES = frozenset(
         "ولايه",
         "مقاطعه",
         "اقليم",
+        "قضاء",  # the districts of Iraq, Lebanon and Jordan (قضاء سنجار), Jordan's لواء (لواء الجفر)
+        "لواء",  # and Yemen's مديرية (مديرية معين): the indefinite forms only (ناحية is also "towards")
+        "مديريه",
         "منطقه",
         "عاصمه",
         "العاصمه",

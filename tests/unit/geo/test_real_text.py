@@ -121,6 +121,12 @@ def test_a_common_word_name_listed_after_a_place_is_a_place(gaz: Gazetteer):
     assert found("لا يوجد حائل يمنع الاجتماع.", gaz) == []
 
 
+def test_district_words_of_iraq_jordan_and_yemen_are_locative_cues(gaz: Gazetteer):
+    assert found("قصف أهداف في قضاء عنه غرب الأنبار", gaz)[0] == ("قضاء عنه", "IRQ")
+    assert found("اشتباكات في مديرية قعطبة شمال الضالع", gaz)[0] == ("قعطبة", "YEM")
+    assert found("وقال إن قضاء العطلة في المنزل أفضل", gaz) == []
+
+
 def test_a_tag_after_a_name_does_not_continue_its_phrase(gaz: Gazetteer):
     # "في بورصة اسطنبول" is a phrase (a cue name before a big city); a tag of its own is not.
     assert [t for t, _ in found("ضحايا الحالة المطرية بالشرقية #حفرالباطن", gaz)] == ["الشرقية", "حفرالباطن"]
