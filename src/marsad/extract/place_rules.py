@@ -227,8 +227,8 @@ def _looks_like_phrase_head(site: Site) -> bool:
     """For cue-only names: "في مشهد مؤثر", "في صور المعتقلين", "في مشهد غير مألوف", "في بورصة
     اسطنبول" continue as a noun phrase, so the word is not the place."""
     following = site.after()
-    if not following or following in LOCATIVE_CUES or _tag_follows(site):
-        return False
+    if not following or following in LOCATIVE_CUES or "time" in site.roles(following) or _tag_follows(site):
+        return False  # "في حماة اليوم": a time word continues no noun phrase
     if following == "غير" or _is_known_city_or_country(site.gaz, following):
         return True
     return following.startswith("ال") or (following.startswith("م") and len(following) >= 4)

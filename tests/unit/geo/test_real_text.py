@@ -133,6 +133,12 @@ def test_a_tag_after_a_name_does_not_continue_its_phrase(gaz: Gazetteer):
     assert found("نشر ناشطون #صور_المعتقلين", gaz) == []  # inside one tag it still is a phrase
 
 
+def test_a_time_word_after_a_common_word_name_continues_no_phrase(gaz: Gazetteer):
+    assert found("اشتباكات في حماة اليوم.", gaz) == [("حماة", "SYR")]
+    assert found("نفت الشؤون الصحية بحائل الأحد ما تردد.", gaz)[0][1] == "SAU"
+    assert found("اشتباكات في مشهد المعارك.", gaz) == []  # a noun after it still does
+
+
 def test_the_record_says_why_a_reading_won(gaz: Gazetteer):
     from marsad.extract.places import find_places
     from marsad.text.normalize import normalize
