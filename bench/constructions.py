@@ -62,6 +62,26 @@ def _at(events: Sequence[Event], event_type: str, trigger: tuple[int, int]) -> l
     return at or typed
 
 
+def _outcome(text: str, event: dict[str, Any], shipped: Sequence[Event], everything: Sequence[Event]) -> Counter[str]:
+    """One labelled reported event's counts (see the module's docstring)."""
+    count: Counter[str] = Counter()
+    trigger = _span(text, event["trigger"])
+    assert trigger is not None
+    count["reported events"] += 1
+    count["coded at the production thresholds"] += bool(_at(shipped, event["type"], trigger))
+    found = _at(everything, event["type"], trigger)
+    if not found:
+        count["no candidate of the type"] += 1
+        return count
+    count["candidates"] += 1
+    gold_source, gold_target = _span(text, event["source"]), _span(text, event["target"])
+    count["source named"] += gold_source is not None
+    count["named source right"] += gold_source is not None and _right([e.source for e in found], gold_source)
+    count["source right"] += _right([e.source for e in found], gold_source)
+    count["target right"] += _right([e.target for e in found], gold_target)
+    return count
+
+
 def score(files: Sequence[Path] = FILES) -> dict[str, Any]:
     tally: dict[str, Counter[str]] = {}
     for path in files:
@@ -73,25 +93,10 @@ def score(files: Sequence[Path] = FILES) -> dict[str, Any]:
             for event in record["events"]:
                 if event["status"] != "reported":
                     continue
+                outcome = _outcome(text, event, shipped, everything)
                 group = "ASSAULT" if event["type"] == "ASSAULT" else "other types"
                 for key in (group, "all"):
-                    count = tally.setdefault(key, Counter())
-                    trigger = _span(text, event["trigger"])
-                    assert trigger is not None
-                    count["reported events"] += 1
-                    count["coded at the production thresholds"] += bool(_at(shipped, event["type"], trigger))
-                    found = _at(everything, event["type"], trigger)
-                    if not found:
-                        count["no candidate of the type"] += 1
-                        continue
-                    count["candidates"] += 1
-                    gold_source, gold_target = _span(text, event["source"]), _span(text, event["target"])
-                    count["source named"] += gold_source is not None
-                    count["named source right"] += gold_source is not None and _right(
-                        [e.source for e in found], gold_source
-                    )
-                    count["source right"] += _right([e.source for e in found], gold_source)
-                    count["target right"] += _right([e.target for e in found], gold_target)
+                    tally.setdefault(key, Counter()).update(outcome)
     out: dict[str, Any] = {}
     for key, count in tally.items():
         n = count["candidates"] or 1
